@@ -49,7 +49,7 @@ func Simulate(p Potential, c Config, rng *rand.Rand) (*data.Set, error) {
 		copy(out.Row(i), x)
 		p.Grad(x, g)
 		for j := range d {
-			x[j] += -g[j]*c.Dt + noise*rng.NormFloat64()
+			x[j] = x[j] - g[j]*c.Dt + noise*rng.NormFloat64()
 		}
 		for _, v := range x {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

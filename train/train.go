@@ -1,0 +1,227 @@
+// Package train fits a score network by denoising score matching (DSM):
+// it minimises E_t E_{x0} E_z [(½|u(x,t)|² + u(x,t)·z/s(t)) λ(t)] with
+// x = m(t)x0 + s(t)z, which equals ½E[λ|u − ∇log p_t(x|x0)|²] up to a constant.
+// With λ(t) = s(t)² this is the notebook's loss.
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"scoresde/data"
+	"scoresde/nn"
+	"scoresde/optim"
+	"scoresde/sde"
+)
+
+// Weighting names λ(t) in the loss.
+const (
+	WeightStd2 = "std2" // λ = s(t)², the notebook's choice
+	WeightG2   = "g2"   // λ = g(t)², the likelihood weighting of Song et al. 2021
+)
+
+// Config holds the training hyper-parameters.
+type Config struct {
+	Epochs    int     // full passes over the data (notebook: 5000)
+	BatchSize int     // rows per step (notebook: 2000); the incomplete last batch is dropped
+	LR        float64 // Adam learning rate (notebook: 1e-3)
+	MinTime   float64 // ε in t ~ U[ε, T]; negative means the SDE's default
+	Weighting string  // WeightStd2 (default) or WeightG2
+	EMA       float64 // EMA decay of the weights; 0 disables
+}
+
+// DefaultConfig is the notebook's.
+func DefaultConfig() Config {
+	return Config{Epochs: 5000, BatchSize: 2000, LR: 1e-3, MinTime: -1, Weighting: WeightStd2}
+}
+
+// Validate names the first impossible parameter.
+func (c Config) Validate(nData int) error {
+	switch {
+	case c.Epochs < 0:
+		return fmt.Errorf("epochs must be ≥ 0, got %d", c.Epochs)
+	case c.BatchSize < 1:
+		return fmt.Errorf("batch size must be ≥ 1, got %d", c.BatchSize)
+	case c.BatchSize > nData:
+		return fmt.Errorf("batch size %d exceeds the %d data points (the incomplete last batch is dropped, so no step would run); lower --batch", c.BatchSize, nData)
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return fmt.Errorf("learning rate must be positive and finite, got %v", c.LR)
+	case c.Weighting != WeightStd2 && c.Weighting != WeightG2:
+		return fmt.Errorf("weighting must be %q or %q, got %q", WeightStd2, WeightG2, c.Weighting)
+	case c.EMA < 0 || c.EMA >= 1 || math.IsNaN(c.EMA):
+		return fmt.Errorf("EMA decay must be in [0, 1), got %v", c.EMA)
+	case math.IsNaN(c.MinTime) || math.IsInf(c.MinTime, 0):
+		return fmt.Errorf("minimum time must be finite, got %v", c.MinTime)
+	}
+	return nil
+}
+
+// State is everything needed to continue training bit for bit.
+type State struct {
+	Epoch  int          // epochs completed
+	Net    *nn.MLP      // current weights
+	Adam   *optim.Adam  // optimiser moments and step count
+	EMA    *optim.EMA   // nil when disabled
+	RNG    *rand.PCG    // the single stream for shuffles, times and noise
+	Losses []float64    // mean loss of each completed epoch
+}
+
+// Trainer runs DSM training epochs on one data set.
+type Trainer struct {
+	cfg  Config
+	sde  sde.SDE
+	data *data.Set
+	st   *State
+	rng  *rand.Rand
+	eps  float64
+
+	ws    *nn.Workspace
+	perm  []int
+	input []float32 // batch × (d+1): [x_t, t]
+	z     []float32 // batch × d noise
+	invS  []float32 // 1/s(t) per row
+	w     []float32 // λ(t)/batch per row
+	grad  []float32
+	loss  nn.LossGrad
+}
+
+// New prepares a trainer. st.Net must have input d+1 and output d.
+func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
+	if err := ds.Validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(ds.Len()); err != nil {
+		return nil, err
+	}
+	d := ds.D
+	if st.Net.In != d+1 || st.Net.Out != d {
+		return nil, fmt.Errorf("network maps %d→%d but data of dimension %d need %d→%d", st.Net.In, st.Net.Out, d, d+1, d)
+	}
+	eps := cfg.MinTime
+	if eps < 0 {
+		eps = s.MinTime()
+	}
+	if eps >= s.T() {
+		return nil, fmt.Errorf("minimum time %v must be below T = %v", eps, s.T())
+	}
+	if st.Adam == nil {
+		st.Adam = optim.NewAdam(st.Net.NumParams(), cfg.LR)
+	}
+	if st.EMA == nil && cfg.EMA > 0 {
+		st.EMA = optim.NewEMA(st.Net.Params, cfg.EMA)
+	}
+	b := cfg.BatchSize
+	tr := &Trainer{
+		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps,
+		ws:    st.Net.NewWorkspace(b),
+		perm:  make([]int, ds.Len()),
+		input: make([]float32, b*(d+1)),
+		z:     make([]float32, b*d),
+		invS:  make([]float32, b),
+		w:     make([]float32, b),
+		grad:  make([]float32, st.Net.NumParams()),
+	}
+	tr.loss = tr.lossGrad
+	return tr, nil
+}
+
+// Close releases the worker goroutines.
+func (tr *Trainer) Close() { tr.ws.Close() }
+
+// State returns the live training state (not a copy).
+func (tr *Trainer) State() *State { return tr.st }
+
+// lossGrad writes dL/du for rows [lo,hi) and returns their summed weighted
+// loss (divided by the batch size through w).
+func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
+	d := tr.data.D
+	sum := 0.0
+	for r := lo; r < hi; r++ {
+		ur := u[(r-lo)*d : (r-lo+1)*d]
+		gr := g[(r-lo)*d : (r-lo+1)*d]
+		zr := tr.z[r*d : (r+1)*d]
+		inv, w := tr.invS[r], tr.w[r]
+		var l float32
+		for j := range ur {
+			zs := zr[j] * inv
+			l += (0.5*ur[j] + zs) * ur[j]
+			gr[j] = (ur[j] + zs) * w
+		}
+		sum += float64(l * w)
+	}
+	return sum
+}
+
+// step does one Adam step on the rows perm[lo:lo+batch] and returns the batch loss.
+func (tr *Trainer) step(rows []int) float64 {
+	d := tr.data.D
+	b := len(rows)
+	T, eps := tr.sde.T(), tr.eps
+	for r, idx := range rows {
+		t := eps + (T-eps)*tr.rng.Float64()
+		s := tr.sde.Std(t)
+		m := tr.sde.MeanScale(t)
+		lam := s * s
+		if tr.cfg.Weighting == WeightG2 {
+			g := tr.sde.Diffusion(t)
+			lam = g * g
+		}
+		tr.invS[r] = float32(1 / s)
+		tr.w[r] = float32(lam / float64(b))
+		x0 := tr.data.X[idx*d : (idx+1)*d]
+		in := tr.input[r*(d+1) : (r+1)*(d+1)]
+		for j := range d {
+			z := tr.rng.NormFloat64()
+			tr.z[r*d+j] = float32(z)
+			in[j] = float32(m*x0[j] + s*z)
+		}
+		in[d] = float32(t)
+	}
+	loss := tr.st.Net.Gradient(tr.ws, tr.input[:b*(d+1)], b, tr.loss, tr.grad)
+	tr.st.Adam.Update(tr.st.Net.Params, tr.grad)
+	if tr.st.EMA != nil {
+		tr.st.EMA.Update(tr.st.Net.Params)
+	}
+	return loss
+}
+
+// ErrDiverged is wrapped by the error Run returns when the loss is not finite.
+var ErrDiverged = fmt.Errorf("training diverged")
+
+// Run trains until `epochs` epochs are complete, ctx is cancelled, or the
+// loss is not finite. after, if non-nil, is called after every epoch (for
+// progress and checkpoints); an error from it stops training.
+func (tr *Trainer) Run(ctx context.Context, epochs int, after func(st *State) error) error {
+	n, b := tr.data.Len(), tr.cfg.BatchSize
+	for tr.st.Epoch < epochs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := range tr.perm {
+			tr.perm[i] = i
+		}
+		tr.rng.Shuffle(n, func(i, j int) { tr.perm[i], tr.perm[j] = tr.perm[j], tr.perm[i] })
+		sum, steps := 0.0, 0
+		for lo := 0; lo+b <= n; lo += b {
+			l := tr.step(tr.perm[lo : lo+b])
+			if math.IsNaN(l) || math.IsInf(l, 0) {
+				return fmt.Errorf("%w at epoch %d: the loss is %v; lower the learning rate (--lr) or check the data scale", ErrDiverged, tr.st.Epoch+1, l)
+			}
+			sum += l
+			steps++
+		}
+		tr.st.Losses = append(tr.st.Losses, sum/float64(steps))
+		tr.st.Epoch++
+		if after != nil {
+			if err := after(tr.st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// StepsPerEpoch is the number of full batches in one epoch.
+func (tr *Trainer) StepsPerEpoch() int { return tr.data.Len() / tr.cfg.BatchSize }
