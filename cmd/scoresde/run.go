@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"scoresde/config"
+	"scoresde/data"
+	"scoresde/pipeline"
+)
+
+// common holds the flags every job command shares.
+type common struct {
+	quiet      bool
+	jsonOut    bool
+	configFile string
+}
+
+func commonFlags(fs *flag.FlagSet, c *common) {
+	fs.BoolVar(&c.quiet, "q", false, "quiet: no progress bars or warnings")
+	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON on stdout")
+	fs.StringVar(&c.configFile, "config", "", "JSON or YAML file of flag values (keys are flag names); flags given on the command line win")
+}
+
+// finishFlags parses args, merges the config file and validates.
+func finishFlags(fs *flag.FlagSet, args []string, c *common) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if c.configFile != "" {
+		vals, err := config.Load(c.configFile)
+		if err != nil {
+			return usage(err)
+		}
+		if err := config.Apply(fs, vals); err != nil {
+			return usage(err)
+		}
+	}
+	return nil
+}
+
+func (c common) options(stderr io.Writer) pipeline.Options {
+	if c.quiet {
+		return pipeline.Options{}
+	}
+	return pipeline.Options{Progress: stderr}
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := pipeline.Default()
+	var cm common
+	fs := newFlagSet("run", "Runs the whole job on the notebook's defaults: Langevin data (or --data FILE), training,\nsampling, metrics, figures and report, all written to --out.", stderr)
+	dataFlags(fs, &cfg)
+	sdeFlags(fs, &cfg)
+	trainFlags(fs, &cfg)
+	sampleFlags(fs, &cfg)
+	evalFlags(fs, &cfg)
+	outFlags(fs, &cfg)
+	commonFlags(fs, &cm)
+	if err := finishFlags(fs, args, &cm); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return usage(err)
+	}
+	ds, err := loadInput(cfg)
+	if err != nil {
+		return err
+	}
+	if err := pipeline.PrepareOut(cfg.Out); err != nil {
+		return usage(err)
+	}
+	res, err := pipeline.Run(ctx, cfg, ds, cm.options(stderr))
+	if err != nil {
+		return err
+	}
+	return printSummary(stdout, res, cm.jsonOut)
+}
+
+// loadInput reads or generates the training data, as a usage error on bad input.
+func loadInput(cfg pipeline.Config) (*data.Set, error) {
+	ds, err := pipeline.LoadData(cfg.Data)
+	if err != nil {
+		return nil, usage(err)
+	}
+	if err := ds.Validate(); err != nil {
+		return nil, usage(fmt.Errorf("%s: %v", cfg.Data.File, err))
+	}
+	if cfg.Train.Epochs > 0 && ds.Len() < cfg.Train.BatchSize {
+		return nil, usage(fmt.Errorf("batch size %d exceeds the %d data points; lower --batch", cfg.Train.BatchSize, ds.Len()))
+	}
+	return ds, nil
+}
+
+func printSummary(w io.Writer, res *pipeline.Result, asJSON bool) error {
+	sum := res.Summary()
+	if asJSON {
+		b, err := json.MarshalIndent(sum, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	}
+	var sb strings.Builder
+	sum.WriteText(&sb)
+	_, err := io.WriteString(w, sb.String())
+	return err
+}

@@ -1,0 +1,145 @@
+// Package pipeline runs scoresde's jobs end to end — data, SDE, network,
+// training, sampling, statistics, figures and files — so the command line
+// stays a thin shell over it. Each phase is also callable alone (GenerateData,
+// Train, Sample, Evaluate) so jobs compose through files.
+package pipeline
+
+import (
+	"fmt"
+	"math"
+
+	"scoresde/langevin"
+	"scoresde/sde"
+	"scoresde/train"
+)
+
+// DataConfig says where training data come from: a file, or a Langevin run.
+type DataConfig struct {
+	File      string    `json:"file,omitempty"`
+	Potential string    `json:"potential"`
+	Beta      float64   `json:"beta"`
+	Dt        float64   `json:"dt"`
+	N         int       `json:"n"`
+	X0        []float64 `json:"x0"`
+	Seed      uint64    `json:"seed"`
+}
+
+// NetConfig is the score network's architecture.
+type NetConfig struct {
+	Hidden []int `json:"hidden"`
+}
+
+// SampleConfig controls generation.
+type SampleConfig struct {
+	N              int     `json:"n"`
+	Steps          int     `json:"steps"`
+	Method         string  `json:"method"`
+	ODESolver      string  `json:"ode_solver"`
+	CorrectorSteps int     `json:"corrector_steps"`
+	SNR            float64 `json:"snr"`
+	RTol           float64 `json:"rtol"`
+	ATol           float64 `json:"atol"`
+	Denoise        bool    `json:"denoise"`
+	Eps            float64 `json:"eps"` // end time; negative means the SDE's default
+}
+
+// Config is every parameter of a run; it is saved as config.json.
+type Config struct {
+	Data    DataConfig   `json:"data"`
+	SDE     sde.Params   `json:"sde"`
+	Net     NetConfig    `json:"net"`
+	Train   train.Config `json:"train"`
+	Sample  SampleConfig `json:"sample"`
+	Seed    uint64       `json:"seed"`
+	Splits  []float64    `json:"splits"`
+	Out     string       `json:"out"`
+	Format  string       `json:"format"`
+	Figures bool         `json:"figures"`
+	NLL     bool         `json:"nll"`
+}
+
+// Default is the notebook's configuration.
+func Default() Config {
+	lc := langevin.DefaultConfig()
+	return Config{
+		Data:   DataConfig{Potential: "fourwell", Beta: lc.Beta, Dt: lc.Dt, N: lc.N, X0: []float64{0}, Seed: 42},
+		SDE:    sde.Params{Name: "ve", EtaMin: 0.03, EtaMax: 2, BetaMin: 0.1, BetaMax: 20, T: 1},
+		Net:    NetConfig{Hidden: []int{50, 50, 50}},
+		Train:  train.DefaultConfig(),
+		Sample: SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: 1, SNR: 0.16, RTol: 1e-5, ATol: 1e-5, Eps: -1},
+		Seed:   0,
+		Splits: []float64{-0.5, 0, 0.5},
+		Out:    "out",
+		Format: "csv",
+		Figures: true,
+		NLL:    true,
+	}
+}
+
+// Validate names the first impossible parameter (before any work starts).
+func (c Config) Validate() error {
+	if c.Data.File == "" {
+		p, _, err := langevin.ByName(c.Data.Potential)
+		if err != nil {
+			return err
+		}
+		lc := langevin.Config{Beta: c.Data.Beta, Dt: c.Data.Dt, N: c.Data.N, X0: c.Data.X0}
+		if len(lc.X0) == 0 {
+			_, lc.X0, _ = langevin.ByName(c.Data.Potential)
+		}
+		if err := lc.Validate(p); err != nil {
+			return err
+		}
+		if c.Data.N < c.Train.BatchSize && c.Train.Epochs > 0 {
+			return fmt.Errorf("batch size %d exceeds the %d data points; lower --batch or raise --n-data", c.Train.BatchSize, c.Data.N)
+		}
+	}
+	if _, err := sde.New(c.SDE.Name, c.SDE); err != nil {
+		return err
+	}
+	for _, h := range c.Net.Hidden {
+		if h < 1 {
+			return fmt.Errorf("hidden layer widths must be ≥ 1, got %v", c.Net.Hidden)
+		}
+	}
+	if len(c.Net.Hidden) == 0 {
+		return fmt.Errorf("the network needs at least one hidden layer")
+	}
+	if err := c.Train.Validate(math.MaxInt); err != nil {
+		return err
+	}
+	s := c.Sample
+	switch {
+	case s.N < 1:
+		return fmt.Errorf("number of samples must be ≥ 1, got %d", s.N)
+	case s.Steps < 1:
+		return fmt.Errorf("number of sampling steps must be ≥ 1, got %d", s.Steps)
+	case s.CorrectorSteps < 0:
+		return fmt.Errorf("corrector steps must be ≥ 0, got %d", s.CorrectorSteps)
+	case !(s.SNR > 0):
+		return fmt.Errorf("snr must be positive, got %v", s.SNR)
+	case !(s.RTol > 0) || !(s.ATol > 0):
+		return fmt.Errorf("rtol and atol must be positive, got %v and %v", s.RTol, s.ATol)
+	}
+	switch s.Method {
+	case "em", "rd", "pc", "ode":
+	default:
+		return fmt.Errorf("unknown sampler %q; choose em, rd, pc or ode", s.Method)
+	}
+	switch s.ODESolver {
+	case "rk45", "heun", "rk4":
+	default:
+		return fmt.Errorf("unknown ODE solver %q; choose rk45, heun or rk4", s.ODESolver)
+	}
+	for i := 1; i < len(c.Splits); i++ {
+		if !(c.Splits[i] > c.Splits[i-1]) {
+			return fmt.Errorf("split points must increase, got %v", c.Splits)
+		}
+	}
+	switch c.Format {
+	case "csv", "tsv", "txt", "npy":
+	default:
+		return fmt.Errorf("unknown output format %q; choose csv, tsv, txt or npy", c.Format)
+	}
+	return nil
+}
