@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func randSlice(rng *rand.Rand, n int) []float32 {
@@ -254,22 +255,23 @@ func BenchmarkTanh(b *testing.B) {
 		src[i] *= 5
 	}
 	dst := make([]float32, len(src))
-	b.SetBytes(4 * int64(len(src)))
+	start := cpuTime()
 	for b.Loop() {
 		Tanh(dst, src)
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/elem")
+	reportPer(b, start, len(src), "elem")
 }
 
 func BenchmarkMathTanh(b *testing.B) {
 	src := randSlice(rand.New(rand.NewPCG(1, 1)), 1024)
 	dst := make([]float32, len(src))
+	start := cpuTime()
 	for b.Loop() {
 		for i, x := range src {
 			dst[i] = float32(math.Tanh(float64(5 * x)))
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/elem")
+	reportPer(b, start, len(src), "elem")
 }
 
 func BenchmarkForward(b *testing.B) {
@@ -278,10 +280,11 @@ func BenchmarkForward(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 1))
 			src, w, bias := randSlice(rng, 50*L), randSlice(rng, 2500), randSlice(rng, 50)
 			dst := make([]float32, 50*L)
+			start := cpuTime()
 			for b.Loop() {
 				Forward(dst, src, w, bias, 50, 50, L, true)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2500*L), "ns/madd")
+			reportPer(b, start, 2500*L, "madd")
 		})
 	}
 }
@@ -293,10 +296,11 @@ func BenchmarkBackward(b *testing.B) {
 			src, w, a := randSlice(rng, 50*L), randSlice(rng, 2500), randSlice(rng, 50*L)
 			da, dsrc := randSlice(rng, 50*L), make([]float32, 50*L)
 			dw, db := make([]float32, 2500), make([]float32, 50)
+			start := cpuTime()
 			for b.Loop() {
 				Backward(da, a, src, w, dw, db, dsrc, 50, 50, L, true)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2*2500*L), "ns/madd")
+			reportPer(b, start, 2*2500*L, "madd")
 		})
 	}
 }
@@ -307,5 +311,26 @@ func BenchmarkAdam(b *testing.B) {
 	p, g, m, v := randSlice(rng, n), randSlice(rng, n), make([]float32, n), make([]float32, n)
 	for b.Loop() {
 		Adam(p, g, m, v, 0.9, 0.999, 1e-8, 1e-3, 1)
+	}
+}
+
+func TestTanhBitConstants(t *testing.T) {
+	for _, c := range []struct {
+		bits uint32
+		v    float32
+	}{{oneBits, 1}, {infBits, float32(math.Inf(1))}, {satBits, tanhSat}, {smallBits, tanhSmall}} {
+		if math.Float32bits(c.v) != c.bits {
+			t.Errorf("bits of %g = %#x, constant says %#x", c.v, math.Float32bits(c.v), c.bits)
+		}
+	}
+}
+
+// reportPer reports wall and CPU nanoseconds per unit of work (start is a
+// cpuTime reading taken before the loop); on a shared machine the CPU time
+// is the steadier number.
+func reportPer(b *testing.B, start time.Duration, units int, unit string) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*units), "ns/"+unit)
+	if start > 0 {
+		b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N*units), "cpu-ns/"+unit)
 	}
 }

@@ -2,14 +2,49 @@ package kernel
 
 import "math"
 
-// forwardRef is the reference Forward. For each output feature it
-// accumulates four input rows at a time into the L lanes of the output row,
-// so the compiler keeps the four weights in registers and streams the rows.
+// forwardRef is the reference Forward. Output features are done in pairs
+// and inputs four at a time: for each lane the four input values are
+// loaded once and used for both outputs, and the eight weights stay in
+// registers while the rows stream through.
 func forwardRef(dst, src, w, b []float32, in, out, L int, tanh bool) {
 	src = src[:in*L]
 	w = w[:out*in]
 	b = b[:out]
-	for o := range out {
+	o := 0
+	for ; o+2 <= out; o += 2 {
+		d0 := dst[o*L : o*L+L]
+		d1 := dst[(o+1)*L:][:len(d0)]
+		b0, b1 := b[o], b[o+1]
+		for r := range d0 {
+			d0[r] = b0
+			d1[r] = b1
+		}
+		wa := w[o*in : o*in+in]
+		wb := w[(o+1)*in:][:in]
+		i := 0
+		for ; i+4 <= in; i += 4 {
+			a0, a1, a2, a3 := wa[i], wa[i+1], wa[i+2], wa[i+3]
+			c0, c1, c2, c3 := wb[i], wb[i+1], wb[i+2], wb[i+3]
+			s0 := src[i*L:][:len(d0)]
+			s1 := src[(i+1)*L:][:len(d0)]
+			s2 := src[(i+2)*L:][:len(d0)]
+			s3 := src[(i+3)*L:][:len(d0)]
+			for r := range d0 {
+				x0, x1, x2, x3 := s0[r], s1[r], s2[r], s3[r]
+				d0[r] += a0*x0 + a1*x1 + a2*x2 + a3*x3
+				d1[r] += c0*x0 + c1*x1 + c2*x2 + c3*x3
+			}
+		}
+		for ; i < in; i++ {
+			a0, c0 := wa[i], wb[i]
+			s0 := src[i*L:][:len(d0)]
+			for r := range d0 {
+				d0[r] += a0 * s0[r]
+				d1[r] += c0 * s0[r]
+			}
+		}
+	}
+	if o < out { // odd output count: the last feature alone
 		d := dst[o*L : o*L+L]
 		bo := b[o]
 		for r := range d {
@@ -34,13 +69,17 @@ func forwardRef(dst, src, w, b []float32, in, out, L int, tanh bool) {
 				d[r] += wi * s[r]
 			}
 		}
-		if tanh {
-			tanhRef(d, d)
-		}
+	}
+	if tanh {
+		// Once over the whole tile: the output is still in cache.
+		d := dst[:out*L]
+		tanhRef(d, d)
 	}
 }
 
-// backwardRef is the reference Backward.
+// backwardRef is the reference Backward. The weight gradient is four dot
+// products at a time over the lanes (more accumulators make the compiler
+// spill); the input adjoint works on pairs of features like forwardRef.
 func backwardRef(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool) {
 	da = da[:out*L]
 	src = src[:in*L]
@@ -55,59 +94,77 @@ func backwardRef(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh boo
 		}
 	}
 	for o := range out {
-		dp := da[o*L : o*L+L]
-		var s float32
-		for _, g := range dp {
-			s += g
+		g0 := da[o*L : o*L+L]
+		var t0 float32
+		for _, x := range g0 {
+			t0 += x
 		}
-		db[o] += s
-		dwo := dw[o*in : o*in+in]
+		db[o] += t0
+		dw0 := dw[o*in : o*in+in]
 		i := 0
 		for ; i+4 <= in; i += 4 {
-			s0 := src[i*L:][:len(dp)]
-			s1 := src[(i+1)*L:][:len(dp)]
-			s2 := src[(i+2)*L:][:len(dp)]
-			s3 := src[(i+3)*L:][:len(dp)]
+			s0 := src[i*L:][:len(g0)]
+			s1 := src[(i+1)*L:][:len(g0)]
+			s2 := src[(i+2)*L:][:len(g0)]
+			s3 := src[(i+3)*L:][:len(g0)]
 			var a0, a1, a2, a3 float32
-			for r, g := range dp {
-				a0 += g * s0[r]
-				a1 += g * s1[r]
-				a2 += g * s2[r]
-				a3 += g * s3[r]
+			for r, x := range g0 {
+				a0 += x * s0[r]
+				a1 += x * s1[r]
+				a2 += x * s2[r]
+				a3 += x * s3[r]
 			}
-			dwo[i] += a0
-			dwo[i+1] += a1
-			dwo[i+2] += a2
-			dwo[i+3] += a3
+			dw0[i] += a0
+			dw0[i+1] += a1
+			dw0[i+2] += a2
+			dw0[i+3] += a3
 		}
 		for ; i < in; i++ {
-			s := src[i*L:][:len(dp)]
-			var acc float32
-			for r, g := range dp {
-				acc += g * s[r]
+			s0 := src[i*L:][:len(g0)]
+			var a0 float32
+			for r, x := range g0 {
+				a0 += x * s0[r]
 			}
-			dwo[i] += acc
+			dw0[i] += a0
 		}
 	}
 	if dsrc == nil {
 		return
 	}
 	dsrc = dsrc[:in*L]
-	for i := range in {
-		d := dsrc[i*L : i*L+L]
+	i := 0
+	for ; i+2 <= in; i += 2 {
+		d0 := dsrc[i*L : i*L+L]
+		d1 := dsrc[(i+1)*L:][:len(d0)]
+		clear(d0)
+		clear(d1)
 		o := 0
-		if out >= 4 {
-			w0, w1, w2, w3 := w[i], w[in+i], w[2*in+i], w[3*in+i]
-			p0, p1, p2, p3 := da[:len(d)], da[L:][:len(d)], da[2*L:][:len(d)], da[3*L:][:len(d)]
-			for r := range d {
-				d[r] = w0*p0[r] + w1*p1[r] + w2*p2[r] + w3*p3[r]
-			}
-			o = 4
-		} else {
-			for r := range d {
-				d[r] = 0
+		for ; o+4 <= out; o += 4 {
+			a0, a1, a2, a3 := w[o*in+i], w[(o+1)*in+i], w[(o+2)*in+i], w[(o+3)*in+i]
+			c0, c1, c2, c3 := w[o*in+i+1], w[(o+1)*in+i+1], w[(o+2)*in+i+1], w[(o+3)*in+i+1]
+			p0 := da[o*L:][:len(d0)]
+			p1 := da[(o+1)*L:][:len(d0)]
+			p2 := da[(o+2)*L:][:len(d0)]
+			p3 := da[(o+3)*L:][:len(d0)]
+			for r := range d0 {
+				x0, x1, x2, x3 := p0[r], p1[r], p2[r], p3[r]
+				d0[r] += a0*x0 + a1*x1 + a2*x2 + a3*x3
+				d1[r] += c0*x0 + c1*x1 + c2*x2 + c3*x3
 			}
 		}
+		for ; o < out; o++ {
+			a0, c0 := w[o*in+i], w[o*in+i+1]
+			p0 := da[o*L:][:len(d0)]
+			for r := range d0 {
+				d0[r] += a0 * p0[r]
+				d1[r] += c0 * p0[r]
+			}
+		}
+	}
+	if i < in { // odd input count: the last feature alone
+		d := dsrc[i*L : i*L+L]
+		clear(d)
+		o := 0
 		for ; o+4 <= out; o += 4 {
 			w0, w1, w2, w3 := w[o*in+i], w[(o+1)*in+i], w[(o+2)*in+i], w[(o+3)*in+i]
 			p0 := da[o*L:][:len(d)]
@@ -148,23 +205,27 @@ func adamRef(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
 func tanhRef(dst, src []float32) {
 	dst = dst[:len(src)]
 	for j, x := range src {
-		c := min(max(x, -tanhClamp), tanhClamp)
+		c := x
+		if c > tanhClamp {
+			c = tanhClamp
+		}
+		if c < -tanhClamp {
+			c = -tanhClamp
+		}
 		x2 := c * c
 		x4 := x2 * x2
-		// Estrin's scheme halves the dependency chain of Horner's.
 		p := ((tanhA1 + tanhA3*x2) + (tanhA5+tanhA7*x2)*x4 + ((tanhA9+tanhA11*x2)+tanhA13*x4)*(x4*x4)) * c
 		q := (tanhB0 + tanhB2*x2) + (tanhB4+tanhB6*x2)*x4
-		y := p / q
-		if x >= tanhSat {
-			y = 1
+		yb := math.Float32bits(p / q)
+		xb := math.Float32bits(x)
+		ab := xb &^ signBit
+		if ab-satBits <= infBits-satBits {
+			yb = xb&signBit | oneBits
 		}
-		if x <= -tanhSat {
-			y = -1
+		if ab < smallBits {
+			yb = xb
 		}
-		if x > -tanhSmall && x < tanhSmall {
-			y = x
-		}
-		dst[j] = y
+		dst[j] = math.Float32frombits(yb)
 	}
 }
 
@@ -190,27 +251,40 @@ const (
 	tanhB2  = 2.26843463243900e-03
 	tanhB4  = 1.18534705686654e-04
 	tanhB6  = 1.19825839466702e-06
+
+	signBit   = 1 << 31
+	oneBits   = 0x3f800000 // 1
+	infBits   = 0x7f800000 // +Inf
+	satBits   = 0x41100000 // tanhSat
+	smallBits = 0x39d1b717 // tanhSmall
 )
 
 // tanh32 is the scalar form of tanhRef; both must compute the same
 // expression so that Tanh and Tanh32 agree bit for bit.
 func tanh32(x float32) float32 {
-	c := min(max(x, -tanhClamp), tanhClamp)
+	c := x
+	if c > tanhClamp {
+		c = tanhClamp
+	}
+	if c < -tanhClamp {
+		c = -tanhClamp
+	}
 	x2 := c * c
 	x4 := x2 * x2
+	// Estrin's scheme halves the dependency chain of Horner's.
 	p := ((tanhA1 + tanhA3*x2) + (tanhA5+tanhA7*x2)*x4 + ((tanhA9+tanhA11*x2)+tanhA13*x4)*(x4*x4)) * c
 	q := (tanhB0 + tanhB2*x2) + (tanhB4+tanhB6*x2)*x4
-	y := p / q
-	if x >= tanhSat {
-		y = 1
+	yb := math.Float32bits(p / q)
+	xb := math.Float32bits(x)
+	ab := xb &^ signBit
+	// The saturation and small-argument fix-ups select on the bit patterns
+	// with unsigned compares, which compile to conditional moves instead
+	// of unpredictable branches. NaN (ab > infBits) passes through both.
+	if ab-satBits <= infBits-satBits { // tanhSat ≤ |x| ≤ ∞
+		yb = xb&signBit | oneBits
 	}
-	if x <= -tanhSat {
-		y = -1
+	if ab < smallBits { // |x| < tanhSmall: tanh(x) = x to float32 precision
+		yb = xb
 	}
-	// Near 0 tanh(x) = x(1 - x²/3) rounds to x, and the rational would lose
-	// precision on subnormal inputs.
-	if x > -tanhSmall && x < tanhSmall {
-		y = x
-	}
-	return y
+	return math.Float32frombits(yb)
 }
