@@ -1,0 +1,20 @@
+//go:build amd64 && !purego
+
+package kernel
+
+// The amd64 kernels are the plain Go reference until SIMD versions are
+// added here; this file is the place to select them by CPU feature.
+
+func forward(dst, src, w, b []float32, in, out, L int, tanh bool) {
+	forwardRef(dst, src, w, b, in, out, L, tanh)
+}
+
+func backward(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool) {
+	backwardRef(da, a, src, w, dw, db, dsrc, in, out, L, tanh)
+}
+
+func adam(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
+	adamRef(p, g, m, v, b1, b2, eps, stepSize, invSqrtBC2)
+}
+
+func tanhSlice(dst, src []float32) { tanhRef(dst, src) }

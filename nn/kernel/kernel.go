@@ -1,0 +1,50 @@
+package kernel
+
+// Forward computes one fully connected layer on a tile:
+//
+//	dst[o*L+r] = act(b[o] + Σ_i w[o*in+i]*src[i*L+r])
+//
+// w is out×in row-major (PyTorch's layout), src is in×L, dst is out×L and
+// act is the fast tanh if tanh is true, else the identity. dst must not
+// overlap src.
+func Forward(dst, src, w, b []float32, in, out, L int, tanh bool) {
+	forward(dst, src, w, b, in, out, L, tanh)
+}
+
+// Backward is the adjoint of Forward. On entry da (out×L) holds
+// dLoss/d(output). If tanh is true, a (out×L) is the layer's tanh output
+// and da is overwritten with dpre = da*(1-a*a); otherwise dpre = da and a
+// is not read. Then
+//
+//	dw[o*in+i] += Σ_r dpre[o,r]*src[i,r]
+//	db[o]      += Σ_r dpre[o,r]
+//
+// and, if dsrc is not nil, dsrc[i*L+r] = Σ_o w[o*in+i]*dpre[o,r].
+func Backward(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool) {
+	backward(da, a, src, w, dw, db, dsrc, in, out, L, tanh)
+}
+
+// Adam applies one bias-corrected Adam step (PyTorch's torch.optim.Adam
+// without weight decay) to p given the gradient g, updating the moment
+// estimates m and v in place:
+//
+//	m = b1*m + (1-b1)*g
+//	v = b2*v + (1-b2)*g²
+//	p -= stepSize * m / (sqrt(v)*invSqrtBC2 + eps)
+//
+// The caller passes stepSize = lr/(1-b1^t) and invSqrtBC2 = 1/sqrt(1-b2^t)
+// for step t ≥ 1, which is PyTorch's denom = sqrt(v)/sqrt(bc2) + eps,
+// p -= (lr/bc1)*m/denom.
+func Adam(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
+	adam(p, g, m, v, b1, b2, eps, stepSize, invSqrtBC2)
+}
+
+// Tanh sets dst[i] to a fast approximation of tanh(src[i]) with relative
+// error below 1e-6, exact ±1 for |x| ≥ 9, tanh(±0) = ±0 and NaN for NaN.
+// dst and src may be the same slice.
+func Tanh(dst, src []float32) {
+	tanhSlice(dst, src)
+}
+
+// Tanh32 is the scalar fast tanh used by Tanh.
+func Tanh32(x float32) float32 { return tanh32(x) }

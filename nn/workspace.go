@@ -1,0 +1,334 @@
+package nn
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"scoresde/nn/kernel"
+)
+
+// TileRows is the number of batch rows processed as one unit of work. It
+// is a constant, independent of GOMAXPROCS, so that the order of every
+// floating-point sum (within a tile, then across tiles in tile order) and
+// hence every result is the same whatever the parallelism.
+const TileRows = 128
+
+// reduceChunk is the number of parameters summed across tiles per task.
+const reduceChunk = 1024
+
+// LossGrad receives the network outputs u for rows [lo, hi) of a batch,
+// (hi-lo)×Out row-major, writes dLoss/du into grad (same layout) and
+// returns the loss summed over those rows. It is called concurrently for
+// disjoint row ranges, so it must only write to per-row state.
+type LossGrad func(lo, hi int, u, grad []float32) float64
+
+// Workspace holds every buffer needed to run a network on batches of up
+// to a fixed number of rows, and a pool of worker goroutines. It can be
+// reused for any number of calls but by one goroutine at a time. Call
+// Close when done; a Workspace that becomes unreachable stops its workers
+// too.
+type Workspace struct {
+	e *engine
+}
+
+// engine is the state shared with the workers; it holds no reference to
+// the Workspace so that an unreachable Workspace can be cleaned up.
+type engine struct {
+	maxRows, nParams int
+	in, out          int
+	hidden           []int
+	layers           []layer
+	zeros            []float32 // zero biases for tangent propagation
+
+	tileGrad []float32 // per tile gradient, tile k at k*nParams
+	tileLoss []float64
+	scratch  []scratch // per worker
+
+	// Pool.
+	nWorkers int
+	wake     []chan struct{} // one per helper goroutine (workers 1..n-1)
+	done     sync.WaitGroup
+	next     atomic.Int64
+	stopOnce sync.Once
+
+	// Current job, written by the caller before waking the workers.
+	kind   int
+	tasks  int
+	params []float32
+	input  []float32
+	n      int
+	loss   LossGrad
+	grad   []float32
+	res    []float32
+	div    []float64
+}
+
+const (
+	jobGradient = iota
+	jobReduce
+	jobForward
+	jobScoreDiv
+)
+
+// scratch is one worker's tile buffers.
+type scratch struct {
+	act    [][]float32 // act[0] input tile, act[l+1] output of layer l
+	d0, d1 []float32   // adjoint or tangent tiles, maxWidth × TileRows
+	u, g   []float32   // row-major outputs and loss gradient
+	acc    []float64   // reduction accumulator, reduceChunk long
+}
+
+// NewWorkspace returns a workspace for batches of up to maxRows rows of
+// networks with m's architecture. Its worker count is GOMAXPROCS at the
+// time of the call. It panics if m's architecture is invalid (see
+// Validate) or maxRows < 1.
+func (m *MLP) NewWorkspace(maxRows int) *Workspace {
+	if err := m.checkShape(); err != nil {
+		panic(err)
+	}
+	if maxRows < 1 {
+		panic(fmt.Sprintf("nn: workspace needs room for at least 1 row, got %d", maxRows))
+	}
+	nTiles := (maxRows + TileRows - 1) / TileRows
+	T := min(maxRows, TileRows)
+	e := &engine{
+		maxRows: maxRows,
+		nParams: m.NumParams(),
+		in:      m.In,
+		out:     m.Out,
+		hidden:  slices.Clone(m.Hidden),
+		layers:  m.layers(),
+	}
+	width := max(m.In, m.Out)
+	for _, h := range m.Hidden {
+		width = max(width, h)
+	}
+	e.zeros = make([]float32, width)
+	e.tileGrad = make([]float32, nTiles*e.nParams)
+	e.tileLoss = make([]float64, nTiles)
+	e.nWorkers = max(1, min(runtime.GOMAXPROCS(0), nTiles))
+	e.scratch = make([]scratch, e.nWorkers)
+	for w := range e.scratch {
+		s := &e.scratch[w]
+		s.act = make([][]float32, len(e.layers)+1)
+		s.act[0] = make([]float32, m.In*T)
+		for l, ly := range e.layers {
+			s.act[l+1] = make([]float32, ly.out*T)
+		}
+		s.d0 = make([]float32, width*T)
+		s.d1 = make([]float32, width*T)
+		s.u = make([]float32, m.Out*T)
+		s.g = make([]float32, m.Out*T)
+		s.acc = make([]float64, reduceChunk)
+	}
+	e.wake = make([]chan struct{}, e.nWorkers-1)
+	for i := range e.wake {
+		e.wake[i] = make(chan struct{}, 1)
+		go e.worker(i + 1)
+	}
+	ws := &Workspace{e: e}
+	runtime.AddCleanup(ws, func(e *engine) { e.stop() }, e)
+	return ws
+}
+
+// MaxRows is the largest batch the workspace accepts.
+func (ws *Workspace) MaxRows() int { return ws.e.maxRows }
+
+// Close stops the worker goroutines. The workspace must not be used
+// afterwards. Close is idempotent.
+func (ws *Workspace) Close() { ws.e.stop() }
+
+func (e *engine) stop() {
+	e.stopOnce.Do(func() {
+		for _, c := range e.wake {
+			close(c)
+		}
+	})
+}
+
+func (e *engine) worker(id int) {
+	for range e.wake[id-1] {
+		e.work(id)
+		e.done.Done()
+	}
+}
+
+// run executes tasks 0..tasks-1 of the current job on the pool, the
+// calling goroutine acting as worker 0. Tasks are claimed dynamically, but
+// each task writes only its own outputs, so the assignment of tasks to
+// workers never affects results.
+func (e *engine) run(kind, tasks int) {
+	e.kind, e.tasks = kind, tasks
+	e.next.Store(0)
+	helpers := min(e.nWorkers, tasks) - 1
+	e.done.Add(helpers)
+	for i := range helpers {
+		e.wake[i] <- struct{}{}
+	}
+	e.work(0)
+	e.done.Wait()
+}
+
+func (e *engine) work(id int) {
+	for {
+		k := int(e.next.Add(1) - 1)
+		if k >= e.tasks {
+			return
+		}
+		switch e.kind {
+		case jobGradient:
+			e.gradientTile(id, k)
+		case jobReduce:
+			e.reduceChunk(id, k)
+		case jobForward:
+			e.forwardTile(id, k)
+		case jobScoreDiv:
+			e.scoreDivTile(id, k)
+		}
+	}
+}
+
+// matches reports whether m has the architecture the engine was built for.
+func (e *engine) matches(m *MLP) bool {
+	return m.In == e.in && m.Out == e.out && slices.Equal(m.Hidden, e.hidden) && m.Act == ActTanh
+}
+
+func (e *engine) check(m *MLP, input []float32, n int) {
+	if !e.matches(m) {
+		panic(fmt.Sprintf("nn: workspace built for a %d→%v→%d tanh network used with a %d→%v→%d %s network",
+			e.in, e.hidden, e.out, m.In, m.Hidden, m.Out, m.Act))
+	}
+	if len(m.Params) != e.nParams {
+		panic(fmt.Sprintf("nn: network has %d parameters, want %d", len(m.Params), e.nParams))
+	}
+	if n < 0 || n > e.maxRows {
+		panic(fmt.Sprintf("nn: batch of %d rows outside the workspace's capacity 0..%d", n, e.maxRows))
+	}
+	if len(input) < n*e.in {
+		panic(fmt.Sprintf("nn: input has %d values, want %d rows × %d", len(input), n, e.in))
+	}
+}
+
+// Gradient runs the network on the n×In row-major input, calls loss on
+// the outputs tile by tile, back-propagates, writes the gradient of the
+// summed loss with respect to Params into grad (len NumParams) and returns
+// the summed loss. Results are bit-identical for any GOMAXPROCS. It does
+// not allocate. It panics if ws does not fit m or the sizes disagree.
+func (m *MLP) Gradient(ws *Workspace, input []float32, n int, loss LossGrad, grad []float32) float64 {
+	e := ws.e
+	e.check(m, input, n)
+	if len(grad) != e.nParams {
+		panic(fmt.Sprintf("nn: gradient has length %d, want %d", len(grad), e.nParams))
+	}
+	tiles := (n + TileRows - 1) / TileRows
+	e.params, e.input, e.n, e.loss, e.grad = m.Params, input, n, loss, grad
+	e.run(jobGradient, tiles)
+	e.run(jobReduce, (e.nParams+reduceChunk-1)/reduceChunk)
+	total := 0.0
+	for _, l := range e.tileLoss[:tiles] {
+		total += l
+	}
+	e.params, e.input, e.loss, e.grad = nil, nil, nil, nil
+	return total
+}
+
+// Forward writes the network outputs for the n×In row-major input into
+// out (n×Out row-major). It is parallel, deterministic and does not
+// allocate.
+func (m *MLP) Forward(ws *Workspace, input []float32, n int, out []float32) {
+	e := ws.e
+	e.check(m, input, n)
+	if len(out) < n*e.out {
+		panic(fmt.Sprintf("nn: output has %d values, want %d rows × %d", len(out), n, e.out))
+	}
+	e.params, e.input, e.n, e.res = m.Params, input, n, out
+	e.run(jobForward, (n+TileRows-1)/TileRows)
+	e.params, e.input, e.res = nil, nil, nil
+}
+
+// tileForward loads tile k of the input and runs all layers, leaving the
+// activations in s.act. It returns the tile's row range and width.
+func (e *engine) tileForward(s *scratch, k int) (lo, hi, L int) {
+	lo = k * TileRows
+	hi = min(e.n, lo+TileRows)
+	L = hi - lo
+	x := s.act[0][:e.in*L]
+	rows := e.input[lo*e.in : hi*e.in]
+	for r := range L {
+		for f, v := range rows[r*e.in : (r+1)*e.in] {
+			x[f*L+r] = v
+		}
+	}
+	last := len(e.layers) - 1
+	for l, ly := range e.layers {
+		kernel.Forward(s.act[l+1], s.act[l], e.params[ly.w:ly.b], e.params[ly.b:ly.b+ly.out],
+			ly.in, ly.out, L, l < last)
+	}
+	return lo, hi, L
+}
+
+func (e *engine) gradientTile(id, k int) {
+	s := &e.scratch[id]
+	lo, hi, L := e.tileForward(s, k)
+	nl := len(e.layers)
+	outT := s.act[nl]
+	u, g := s.u[:L*e.out], s.g[:L*e.out]
+	for o := range e.out {
+		for r, v := range outT[o*L : (o+1)*L] {
+			u[r*e.out+o] = v
+		}
+	}
+	e.tileLoss[k] = e.loss(lo, hi, u, g)
+	da, dsrc := s.d0, s.d1
+	for o := range e.out {
+		row := da[o*L : (o+1)*L]
+		for r := range row {
+			row[r] = g[r*e.out+o]
+		}
+	}
+	tg := e.tileGrad[k*e.nParams : (k+1)*e.nParams]
+	clear(tg)
+	for l := nl - 1; l >= 0; l-- {
+		ly := e.layers[l]
+		var ds []float32
+		if l > 0 {
+			ds = dsrc
+		}
+		kernel.Backward(da, s.act[l+1], s.act[l], e.params[ly.w:ly.b], tg[ly.w:ly.b], tg[ly.b:ly.b+ly.out],
+			ds, ly.in, ly.out, L, l < nl-1)
+		da, dsrc = dsrc, da
+	}
+}
+
+// reduceChunk sums the tile gradients of one chunk of parameters in tile
+// order, in float64.
+func (e *engine) reduceChunk(id, c int) {
+	lo := c * reduceChunk
+	hi := min(e.nParams, lo+reduceChunk)
+	acc := e.scratch[id].acc[:hi-lo]
+	clear(acc)
+	tiles := (e.n + TileRows - 1) / TileRows
+	for t := range tiles {
+		for j, v := range e.tileGrad[t*e.nParams+lo : t*e.nParams+hi] {
+			acc[j] += float64(v)
+		}
+	}
+	for j, v := range acc {
+		e.grad[lo+j] = float32(v)
+	}
+}
+
+func (e *engine) forwardTile(id, k int) {
+	s := &e.scratch[id]
+	lo, _, L := e.tileForward(s, k)
+	outT := s.act[len(e.layers)]
+	res := e.res[lo*e.out:]
+	for o := range e.out {
+		for r, v := range outT[o*L : (o+1)*L] {
+			res[r*e.out+o] = v
+		}
+	}
+}
