@@ -493,8 +493,7 @@ func Save(path string, fs *flag.FlagSet, omit ...string) error {
 	}
 	var b []byte
 	if kind == "json" {
-		b, err = json.MarshalIndent(snap, "", "  ")
-		b = append(b, '\n')
+		b, err = marshalJSON(snap)
 	} else {
 		b, err = marshalYAML(snap)
 	}
@@ -502,6 +501,59 @@ func Save(path string, fs *flag.FlagSet, omit ...string) error {
 		return fmt.Errorf("cannot write config file %s: %w", path, err)
 	}
 	return atomicfile.WriteBytes(path, b)
+}
+
+// marshalJSON writes numbers and booleans bare where JSON reads them back as
+// the same text, and everything else as strings.
+func marshalJSON(snap map[string]string) ([]byte, error) {
+	keys := make([]string, 0, len(snap))
+	for k := range snap {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var buf bytes.Buffer
+	buf.WriteString("{")
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		v := snap[k]
+		vb := []byte(v)
+		if !bareJSONRoundTrips(v) {
+			if vb, err = json.Marshal(v); err != nil {
+				return nil, err
+			}
+		}
+		fmt.Fprintf(&buf, "\n  %s: %s", kb, vb)
+	}
+	buf.WriteString("\n}\n")
+	return buf.Bytes(), nil
+}
+
+// bareJSONRoundTrips reports whether s is a JSON number or boolean that
+// Load and Apply read back as the text s.
+func bareJSONRoundTrips(s string) bool {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var raw any
+	if dec.Decode(&raw) != nil || dec.InputOffset() != int64(len(s)) {
+		return false
+	}
+	switch raw.(type) {
+	case json.Number, bool:
+	default:
+		return false
+	}
+	v, err := jsonValue(raw, "k", false)
+	if err != nil {
+		return false
+	}
+	text, err := scalarText(kindOther, v)
+	return err == nil && text == s
 }
 
 // marshalYAML writes values unquoted where YAML reads them back as the same

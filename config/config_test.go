@@ -242,7 +242,7 @@ func TestSnapshotAndSave(t *testing.T) {
 	}
 	// Values chosen to be misread if written carelessly: "1.10" and "on" as
 	// plain YAML would come back as 1.1 and the string "on" (fine), "" as null.
-	tricky := []string{"", "1.10", "0x10", "on", "null", "~", "a: b", "#x", "- x", "[1]", " lead", "trail ", "two\nlines", `"q"`, "'q'", "50,50", "true", "1e-05"}
+	tricky := []string{"", "1.10", "0x10", "on", "null", "~", "a: b", "#x", "- x", "[1]", " lead", "trail ", "two\nlines", `"q"`, "'q'", "50,50", "true", "1e-05", "0.10", "5000", "-0", "1e400", "NaN", "false", "True"}
 	for _, ext := range []string{".yaml", ".json"} {
 		for _, v := range tricky {
 			src := flag.NewFlagSet("src", flag.ContinueOnError)
@@ -280,12 +280,24 @@ func TestSnapshotAndSave(t *testing.T) {
 			t.Errorf("saved YAML lacks %q:\n%s", line, b)
 		}
 	}
-	g := newFlags()
-	if err := ApplyFile(g.fs, path); err != nil {
+	jpath := filepath.Join(t.TempDir(), "all.json")
+	if err := Save(jpath, f.fs); err != nil {
 		t.Fatal(err)
 	}
-	if got := Snapshot(g.fs); !reflect.DeepEqual(got, want) {
-		t.Errorf("restored %v, want %v", got, want)
+	b, _ = os.ReadFile(jpath)
+	for _, line := range []string{`"epochs": 42,`, `"hidden": "64,64",`, `"name": "1.10",`, `"verbose": true`} {
+		if !strings.Contains(string(b), line) {
+			t.Errorf("saved JSON lacks %q:\n%s", line, b)
+		}
+	}
+	for _, p := range []string{path, jpath} {
+		g := newFlags()
+		if err := ApplyFile(g.fs, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := Snapshot(g.fs); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: restored %v, want %v", p, got, want)
+		}
 	}
 }
 
