@@ -24,7 +24,7 @@ func decayErr(y []float64, t float64) float64 {
 	return e
 }
 
-// oscillator is y'' = −ω²y as (y, v) with y(0)=1, v(0)=0: y = cos ωt.
+// oscillator is y” = −ω²y as (y, v) with y(0)=1, v(0)=0: y = cos ωt.
 const omega = 2.0
 
 func oscillator(t float64, y, dy []float64) {
@@ -180,7 +180,10 @@ func TestBadInput(t *testing.T) {
 		run  func() error
 		want string
 	}{
-		{"NaN y0", func() error { _, _, err := DormandPrince(decay, []float64{1, nan, 1}, 0, 1, 1e-6, 1e-6, nil); return err }, "y0[1]"},
+		{"NaN y0", func() error {
+			_, _, err := DormandPrince(decay, []float64{1, nan, 1}, 0, 1, 1e-6, 1e-6, nil)
+			return err
+		}, "y0[1]"},
 		{"Inf t1", func() error { _, _, err := RK4(decay, ones(3), 0, math.Inf(1), 10, nil); return err }, "finite"},
 		{"negative rtol", func() error { _, _, err := DormandPrince(decay, ones(3), 0, 1, -1, 1e-6, nil); return err }, "tolerances"},
 		{"zero tolerances", func() error { _, _, err := DormandPrince(decay, ones(3), 0, 1, 0, 0, nil); return err }, "tolerances"},
