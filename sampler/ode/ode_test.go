@@ -24,7 +24,7 @@ func decayErr(y []float64, t float64) float64 {
 	return e
 }
 
-// oscillator is y” = −ω²y as (y, v) with y(0)=1, v(0)=0: y = cos ωt.
+// oscillator is d²y/dt² = −ω²y as (y, v) with y(0)=1, v(0)=0: y = cos ωt.
 const omega = 2.0
 
 func oscillator(t float64, y, dy []float64) {
