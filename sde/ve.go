@@ -20,13 +20,13 @@ func DefaultVE() VE { return VE{EtaMin: 0.03, EtaMax: 2, Tmax: 1} }
 // NewVE checks 0 < etaMin < etaMax and T > 0.
 func NewVE(etaMin, etaMax, T float64) (VE, error) {
 	if !(etaMin > 0) || math.IsInf(etaMin, 0) {
-		return VE{}, fmt.Errorf("eta_min must be positive and finite, got %v", etaMin)
+		return VE{}, fmt.Errorf("sde: ve eta_min must be positive and finite, got %v", etaMin)
 	}
 	if !(etaMax > etaMin) || math.IsInf(etaMax, 0) {
-		return VE{}, fmt.Errorf("eta_max must be finite and greater than eta_min (%v), got %v", etaMin, etaMax)
+		return VE{}, fmt.Errorf("sde: ve eta_max must be finite and greater than eta_min (%v), got %v", etaMin, etaMax)
 	}
 	if !(T > 0) || math.IsInf(T, 0) {
-		return VE{}, fmt.Errorf("T must be positive and finite, got %v", T)
+		return VE{}, fmt.Errorf("sde: ve T must be positive and finite, got %v", T)
 	}
 	return VE{EtaMin: etaMin, EtaMax: etaMax, Tmax: T}, nil
 }
