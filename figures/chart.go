@@ -18,7 +18,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -327,11 +326,6 @@ func drawFramedLegend(cv draw.Canvas, l plot.Legend, box vg.Rectangle) {
 		Max: vg.Point{X: box.Max.X - legendPad, Y: box.Max.Y - legendPad},
 	}}
 	l.Draw(inner)
-}
-
-// textStyle is a text style of the package's font at the given size.
-func textStyle(size vg.Length) text.Style {
-	return text.Style{Color: color.Black, Font: font.From(sansFont, size), Handler: plot.DefaultTextHandler}
 }
 
 // niceTicks labels about n round values (steps of 1, 2, 2.5 or 5 times a
