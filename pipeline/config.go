@@ -43,10 +43,19 @@ type SampleConfig struct {
 	Eps            float64 `json:"eps"` // end time; negative means the SDE's default
 }
 
+// SDEConfig names the forward SDE and holds its parameters.
+type SDEConfig struct {
+	Name string `json:"name"`
+	sde.Params
+}
+
+// Build constructs the SDE.
+func (c SDEConfig) Build() (sde.SDE, error) { return sde.New(c.Name, c.Params) }
+
 // Config is every parameter of a run; it is saved as config.json.
 type Config struct {
 	Data    DataConfig   `json:"data"`
-	SDE     sde.Params   `json:"sde"`
+	SDE     SDEConfig    `json:"sde"`
 	Net     NetConfig    `json:"net"`
 	Train   train.Config `json:"train"`
 	Sample  SampleConfig `json:"sample"`
@@ -56,23 +65,30 @@ type Config struct {
 	Format  string       `json:"format"`
 	Figures bool         `json:"figures"`
 	NLL     bool         `json:"nll"`
+	// CheckpointEvery saves OUT/checkpoint.json every so many epochs (0:
+	// only when interrupted); Resume continues from such a file.
+	CheckpointEvery int `json:"checkpoint_every"`
+	// EtaMaxFromData sets the VE prior's std to the data's diameter.
+	EtaMaxFromData bool   `json:"eta_max_from_data"`
+	Resume         string `json:"resume,omitempty"`
 }
 
 // Default is the notebook's configuration.
 func Default() Config {
 	lc := langevin.DefaultConfig()
 	return Config{
-		Data:   DataConfig{Potential: "fourwell", Beta: lc.Beta, Dt: lc.Dt, N: lc.N, X0: []float64{0}, Seed: 42},
-		SDE:    sde.Params{Name: "ve", EtaMin: 0.03, EtaMax: 2, BetaMin: 0.1, BetaMax: 20, T: 1},
-		Net:    NetConfig{Hidden: []int{50, 50, 50}},
-		Train:  train.DefaultConfig(),
-		Sample: SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: 1, SNR: 0.16, RTol: 1e-5, ATol: 1e-5, Eps: -1},
-		Seed:   0,
-		Splits: []float64{-0.5, 0, 0.5},
-		Out:    "out",
-		Format: "csv",
-		Figures: true,
-		NLL:    true,
+		Data:            DataConfig{Potential: "fourwell", Beta: lc.Beta, Dt: lc.Dt, N: lc.N, X0: []float64{0}, Seed: 42},
+		SDE:             SDEConfig{Name: "ve", Params: sde.DefaultParams()},
+		Net:             NetConfig{Hidden: []int{50, 50, 50}},
+		Train:           train.DefaultConfig(),
+		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: 1, SNR: 0.16, RTol: 1e-5, ATol: 1e-5, Eps: -1},
+		Seed:            0,
+		Splits:          []float64{-0.5, 0, 0.5},
+		Out:             "out",
+		Format:          "csv",
+		Figures:         true,
+		NLL:             true,
+		CheckpointEvery: 500,
 	}
 }
 
@@ -94,7 +110,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("batch size %d exceeds the %d data points; lower --batch or raise --n-data", c.Train.BatchSize, c.Data.N)
 		}
 	}
-	if _, err := sde.New(c.SDE.Name, c.SDE); err != nil {
+	if _, err := c.SDE.Build(); err != nil {
 		return err
 	}
 	for _, h := range c.Net.Hidden {
@@ -107,6 +123,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Train.Validate(math.MaxInt); err != nil {
 		return err
+	}
+	if c.CheckpointEvery < 0 {
+		return fmt.Errorf("checkpoint interval must be ≥ 0 epochs, got %d", c.CheckpointEvery)
 	}
 	s := c.Sample
 	switch {

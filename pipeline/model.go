@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"scoresde/atomicfile"
 	"scoresde/nn"
 	"scoresde/sde"
 	"scoresde/train"
@@ -18,7 +17,7 @@ const modelFormat = "scoresde-model/1"
 // weights to sample with (the EMA weights when training kept them).
 type ModelFile struct {
 	Format  string          `json:"format"`
-	SDE     sde.Params      `json:"sde"`
+	SDE     SDEConfig       `json:"sde"`
 	Dim     int             `json:"dim"`
 	Weights string          `json:"weights"` // "ema" or "raw"
 	Epochs  int             `json:"epochs"`
@@ -59,11 +58,9 @@ func LoadModel(path string) (*nn.MLP, sde.SDE, *ModelFile, error) {
 	if net.Out != mf.Dim || net.In != mf.Dim+1 {
 		return nil, nil, nil, fmt.Errorf("model file %s: network maps %d→%d but dim is %d", path, net.In, net.Out, mf.Dim)
 	}
-	s, err := sde.New(mf.SDE.Name, mf.SDE)
+	s, err := mf.SDE.Build()
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("model file %s: %w", path, err)
 	}
 	return net, s, &mf, nil
 }
-
-var _ = atomicfile.WriteBytes

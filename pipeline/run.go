@@ -45,14 +45,14 @@ func (t *Timing) add(name string, start time.Time) {
 
 // Result is what a run produced, for the summary.
 type Result struct {
-	Config    Config
-	Timing    Timing
-	Data      *data.Set
-	Samples   *data.Set
-	Losses    []float64
-	Metrics   *Metrics
-	NFE       int
-	OutFiles  []string
+	Config   Config
+	Timing   Timing
+	Data     *data.Set
+	Samples  *data.Set
+	Losses   []float64
+	Metrics  *Metrics
+	NFE      int
+	OutFiles []string
 }
 
 // phase seeds: one independent stream per phase so changing, say, the
@@ -131,7 +131,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	}
 	tm.add("data", start)
 
-	s, err := sde.New(cfg.SDE.Name, cfg.SDE)
+	s, err := cfg.SDE.Build()
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	}
 
 	start = time.Now()
-	st, err := Train(ctx, cfg, s, ds, net, nil, opt)
+	st, err := Train(ctx, cfg, s, ds, net, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	tm.add("sample", start)
 
 	start = time.Now()
-	res.Metrics, err = Evaluate(cfg, s, ds, res.Samples, score, opt)
+	res.Metrics, err = sampleMetrics(ds, res.Samples, cfg.Splits)
 	if err != nil {
 		return nil, err
 	}
@@ -212,23 +212,64 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	return res, nil
 }
 
-// Train fits net on ds (or resumes from st when non-nil), with a progress bar.
-func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP, st *train.State, opt Options) (*train.State, error) {
-	if st == nil {
-		st = &train.State{Net: net, RNG: rand.NewPCG(cfg.Seed, streamTrain)}
+// CheckpointName is the checkpoint file inside the output folder.
+const CheckpointName = "checkpoint.json"
+
+// trainingKey is the part of the configuration a resumed run must share
+// with the run that wrote the checkpoint for the result to be the same.
+type trainingKey struct {
+	Data  DataConfig
+	SDE   SDEConfig
+	Net   NetConfig
+	Train train.Config
+	Seed  uint64
+}
+
+func keyOf(cfg Config) trainingKey {
+	k := trainingKey{Data: cfg.Data, SDE: cfg.SDE, Net: cfg.Net, Train: cfg.Train, Seed: cfg.Seed}
+	k.Train.Epochs = 0 // a resumed run may train for longer
+	return k
+}
+
+// Train fits net on ds, or continues from cfg.Resume, saving checkpoints to
+// OUT/checkpoint.json every cfg.CheckpointEvery epochs and when ctx is
+// cancelled (SIGINT, SIGTERM), with a progress bar.
+func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP, opt Options) (*train.State, error) {
+	st := &train.State{Net: net, RNG: rand.NewPCG(cfg.Seed, streamTrain)}
+	if cfg.Resume != "" {
+		var saved trainingKey
+		var err error
+		if st, err = train.LoadCheckpoint(cfg.Resume, &saved); err != nil {
+			return nil, err
+		}
+		if want := keyOf(cfg); fmt.Sprint(saved) != fmt.Sprint(want) {
+			return nil, fmt.Errorf("checkpoint %s was written with different data, SDE, network, training or seed settings; resume with the same flags as the interrupted run", cfg.Resume)
+		}
 	}
 	tr, err := train.New(cfg.Train, s, ds, st)
 	if err != nil {
 		return nil, err
 	}
 	defer tr.Close()
+	ckpt := filepath.Join(cfg.Out, CheckpointName)
+	save := func() error { return train.SaveCheckpoint(ckpt, st, keyOf(cfg)) }
 	steps := tr.StepsPerEpoch()
 	bar := progress.New(opt.Progress, "train", "steps", cfg.Train.Epochs*steps)
 	err = tr.Run(ctx, cfg.Train.Epochs, func(st *train.State) error {
 		bar.Update(st.Epoch*steps, fmt.Sprintf("epoch %d loss %.4f", st.Epoch, st.Losses[len(st.Losses)-1]))
+		if cfg.CheckpointEvery > 0 && st.Epoch%cfg.CheckpointEvery == 0 {
+			return save()
+		}
 		return nil
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			bar.Finish(st.Epoch*steps, "interrupted")
+			if serr := save(); serr != nil {
+				return nil, fmt.Errorf("interrupted at epoch %d and the checkpoint could not be saved: %v", st.Epoch, serr)
+			}
+			return nil, fmt.Errorf("interrupted after epoch %d; checkpoint saved, continue with --resume %s: %w", st.Epoch, ckpt, ctx.Err())
+		}
 		return nil, err
 	}
 	last := ""
@@ -236,6 +277,11 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 		last = fmt.Sprintf("loss %.4f", st.Losses[n-1])
 	}
 	bar.Finish(st.Epoch*steps, last)
+	if cfg.CheckpointEvery > 0 {
+		if err := save(); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
 }
 
@@ -254,7 +300,7 @@ func samplingNet(st *train.State) *nn.MLP {
 func Sample(s sde.SDE, score sampler.Score, d int, sc SampleConfig, keep []int, rng *rand.Rand, opt Options) (*sampler.Result, error) {
 	x := make([]float64, sc.N*d)
 	s.SamplePrior(rng, x)
-	return sampler.Sample(s, score, x, samplerOptions(sc, keep), rng)
+	return sampler.EulerMaruyama(s, score, x, samplerOptions(sc, keep), rng)
 }
 
 func writeJSON(path string, v any) error {

@@ -60,12 +60,12 @@ func (c Config) Validate(nData int) error {
 
 // State is everything needed to continue training bit for bit.
 type State struct {
-	Epoch  int          // epochs completed
-	Net    *nn.MLP      // current weights
-	Adam   *optim.Adam  // optimiser moments and step count
-	EMA    *optim.EMA   // nil when disabled
-	RNG    *rand.PCG    // the single stream for shuffles, times and noise
-	Losses []float64    // mean loss of each completed epoch
+	Epoch  int         // epochs completed
+	Net    *nn.MLP     // current weights
+	Adam   *optim.Adam // optimiser moments and step count
+	EMA    *optim.EMA  // nil when disabled
+	RNG    *rand.PCG   // the single stream for shuffles, times and noise
+	Losses []float64   // mean loss of each completed epoch
 }
 
 // Trainer runs DSM training epochs on one data set.

@@ -67,7 +67,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := cfg.Validate(); err != nil {
 		return usage(err)
 	}
-	ds, err := loadInput(cfg)
+	ds, err := loadInput(&cfg)
 	if err != nil {
 		return err
 	}
@@ -82,13 +82,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // loadInput reads or generates the training data, as a usage error on bad input.
-func loadInput(cfg pipeline.Config) (*data.Set, error) {
+func loadInput(cfg *pipeline.Config) (*data.Set, error) {
 	ds, err := pipeline.LoadData(cfg.Data)
 	if err != nil {
 		return nil, usage(err)
 	}
 	if err := ds.Validate(); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", cfg.Data.File, err))
+	}
+	if err := pipeline.FitToData(cfg, ds); err != nil {
+		return nil, usage(err)
 	}
 	if cfg.Train.Epochs > 0 && ds.Len() < cfg.Train.BatchSize {
 		return nil, usage(fmt.Errorf("batch size %d exceeds the %d data points; lower --batch", cfg.Train.BatchSize, ds.Len()))

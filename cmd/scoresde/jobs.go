@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"scoresde/dataio"
+	"scoresde/pipeline"
+)
+
+func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := pipeline.Default()
+	var cm common
+	fs := newFlagSet("data", "Generates overdamped Langevin data for a named potential and writes DIR/dataset.FORMAT.", stderr)
+	dataFlags(fs, &cfg)
+	fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder")
+	fs.StringVar(&cfg.Format, "format", cfg.Format, "output format: csv, tsv, txt or npy")
+	commonFlags(fs, &cm)
+	if err := finishFlags(fs, args, &cm); err != nil {
+		return err
+	}
+	if cfg.Data.File != "" {
+		return usage(fmt.Errorf("data: --data reads a file; to generate data drop it and pick --potential"))
+	}
+	cfg.Train.Epochs = 0 // no batch-size check: nothing trains here
+	if err := cfg.Validate(); err != nil {
+		return usage(err)
+	}
+	ds, err := loadInput(&cfg)
+	if err != nil {
+		return err
+	}
+	if err := pipeline.PrepareOut(cfg.Out); err != nil {
+		return usage(err)
+	}
+	path := filepath.Join(cfg.Out, "dataset."+cfg.Format)
+	if err := dataio.WriteFile(path, ds, cfg.Format); err != nil {
+		return err
+	}
+	if !cm.quiet {
+		fmt.Fprintf(stdout, "wrote %d points of dimension %d to %s\n", ds.Len(), ds.D, path)
+	}
+	return nil
+}
+
+func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := pipeline.Default()
+	var cm common
+	fs := newFlagSet("train", "Trains a score model on --data FILE (or on generated Langevin data) and writes\nDIR/model.json, loss.csv, config.json and checkpoint.json.", stderr)
+	dataFlags(fs, &cfg)
+	sdeFlags(fs, &cfg)
+	trainFlags(fs, &cfg)
+	outFlags(fs, &cfg)
+	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "save DIR/checkpoint.json every so many epochs (and on SIGINT/SIGTERM); 0: only on interruption")
+	fs.StringVar(&cfg.Resume, "resume", cfg.Resume, "continue training from this checkpoint.json (same flags as the interrupted run)")
+	commonFlags(fs, &cm)
+	if err := finishFlags(fs, args, &cm); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return usage(err)
+	}
+	ds, err := loadInput(&cfg)
+	if err != nil {
+		return err
+	}
+	if err := pipeline.PrepareOut(cfg.Out); err != nil {
+		return usage(err)
+	}
+	st, tm, err := pipeline.TrainJob(ctx, cfg, ds, cm.options(stderr))
+	if err != nil {
+		return err
+	}
+	last := 0.0
+	if n := len(st.Losses); n > 0 {
+		last = st.Losses[n-1]
+	}
+	return report(stdout, cm, map[string]any{
+		"model": filepath.Join(cfg.Out, "model.json"), "epochs": st.Epoch, "final_loss": last, "train_s": tm.Total,
+	}, fmt.Sprintf("trained %d epochs in %.1fs, final loss %.5f; model in %s\n", st.Epoch, tm.Total, last, filepath.Join(cfg.Out, "model.json")))
+}
+
+func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := pipeline.Default()
+	var cm common
+	var model string
+	fs := newFlagSet("sample", "Draws samples from a trained model (--model DIR/model.json) and writes DIR2/samples.FORMAT.", stderr)
+	fs.StringVar(&model, "model", "", "model.json written by 'scoresde train' or 'run' (required)")
+	sampleFlags(fs, &cfg)
+	outFlags(fs, &cfg)
+	commonFlags(fs, &cm)
+	if err := finishFlags(fs, args, &cm); err != nil {
+		return err
+	}
+	if model == "" {
+		return usage(fmt.Errorf("sample: --model is required (the model.json written by 'scoresde train')"))
+	}
+	if err := cfg.Validate(); err != nil {
+		return usage(err)
+	}
+	if err := pipeline.PrepareOut(cfg.Out); err != nil {
+		return usage(err)
+	}
+	smp, nfe, err := pipeline.SampleJob(ctx, model, cfg, cm.options(stderr))
+	if err != nil {
+		return usage(err)
+	}
+	path := filepath.Join(cfg.Out, "samples."+cfg.Format)
+	return report(stdout, cm, map[string]any{"samples": path, "n": smp.Len(), "dim": smp.D, "nfe": nfe},
+		fmt.Sprintf("wrote %d samples of dimension %d to %s (%d score evaluations each)\n", smp.Len(), smp.D, path, nfe))
+}
+
+// report prints a one-line text result, or JSON with --json.
+func report(w io.Writer, cm common, fields map[string]any, text string) error {
+	if cm.jsonOut {
+		b, err := json.MarshalIndent(fields, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	}
+	if cm.quiet {
+		return nil
+	}
+	_, err := io.WriteString(w, text)
+	return err
+}

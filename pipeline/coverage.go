@@ -1,0 +1,72 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"scoresde/data"
+	"scoresde/sde"
+)
+
+// Diameter is the largest distance between two data points: exact for up
+// to 20,000 points, else the bounding box's diagonal (an upper bound).
+func Diameter(ds *data.Set) float64 {
+	n, d := ds.Len(), ds.D
+	if d == 1 || n > 20000 {
+		lo := make([]float64, d)
+		hi := make([]float64, d)
+		for j := range d {
+			lo[j], hi[j] = math.Inf(1), math.Inf(-1)
+		}
+		for i := range n {
+			for j, v := range ds.Row(i) {
+				lo[j] = math.Min(lo[j], v)
+				hi[j] = math.Max(hi[j], v)
+			}
+		}
+		s := 0.0
+		for j := range d {
+			s += (hi[j] - lo[j]) * (hi[j] - lo[j])
+		}
+		return math.Sqrt(s)
+	}
+	best := 0.0
+	for i := range n {
+		a := ds.Row(i)
+		for k := i + 1; k < n; k++ {
+			b := ds.Row(k)
+			s := 0.0
+			for j := range d {
+				s += (a[j] - b[j]) * (a[j] - b[j])
+			}
+			best = math.Max(best, s)
+		}
+	}
+	return math.Sqrt(best)
+}
+
+// warnCoverage warns when the VE prior is too narrow to cover the data:
+// Song & Ermon (2020) advise η_max ≥ the data's diameter.
+func warnCoverage(w io.Writer, ds *data.Set, s sde.SDE) {
+	ve, ok := s.(sde.VE)
+	if !ok || w == nil {
+		return
+	}
+	if dia := Diameter(ds); dia > ve.EtaMax {
+		fmt.Fprintf(w, "warning: the data's diameter %.3g exceeds eta_max %.3g, so the prior N(0, eta_max²) does not cover the data; raise --eta-max or pass --eta-max-from-data\n", dia, ve.EtaMax)
+	}
+}
+
+// FitToData applies data-dependent settings (EtaMaxFromData) to cfg.
+func FitToData(cfg *Config, ds *data.Set) error {
+	if !cfg.EtaMaxFromData {
+		return nil
+	}
+	dia := Diameter(ds)
+	if !(dia > cfg.SDE.EtaMin) {
+		return fmt.Errorf("the data's diameter %.3g is not above eta_min %.3g, so it cannot set eta_max; set --eta-max yourself", dia, cfg.SDE.EtaMin)
+	}
+	cfg.SDE.EtaMax = dia
+	return nil
+}

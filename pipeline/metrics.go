@@ -1,0 +1,103 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"scoresde/data"
+	"scoresde/stats"
+)
+
+// Shares compares the mass in each interval between split points.
+type Shares struct {
+	Splits     []float64 `json:"splits"`
+	Data       []float64 `json:"data"`
+	Samples    []float64 `json:"samples"`
+	MaxAbsDiff float64   `json:"max_abs_diff"`
+}
+
+// Metrics measures how close the samples are to the data (and, when known,
+// to the exact target). Distances are in the data's units; lower is better.
+type Metrics struct {
+	Dim int `json:"dim"`
+	// W1 is the Wasserstein-1 distance between samples and data (1-D), or
+	// the mean of the per-coordinate distances (d > 1).
+	W1 float64 `json:"w1_samples_data"`
+	// KS is the Kolmogorov–Smirnov statistic between samples and data (1-D).
+	KS     float64 `json:"ks_samples_data,omitempty"`
+	Shares *Shares `json:"well_shares,omitempty"`
+	// d > 1
+	MarginalW1 []float64 `json:"marginal_w1,omitempty"`
+	SlicedW1   float64   `json:"sliced_w1,omitempty"`
+	Energy     float64   `json:"energy_distance,omitempty"`
+}
+
+// sampleMetrics compares samples with data.
+func sampleMetrics(ds, smp *data.Set, splits []float64) (*Metrics, error) {
+	if ds.D != smp.D {
+		return nil, fmt.Errorf("samples have dimension %d, data %d", smp.D, ds.D)
+	}
+	m := &Metrics{Dim: ds.D}
+	var err error
+	if ds.D == 1 {
+		if m.W1, err = stats.Wasserstein1(smp.X, ds.X); err != nil {
+			return nil, err
+		}
+		if m.KS, err = stats.KolmogorovSmirnov(smp.X, ds.X); err != nil {
+			return nil, err
+		}
+		if len(splits) > 0 {
+			sh := &Shares{Splits: splits}
+			if sh.Data, err = stats.MassShares(ds.X, splits); err != nil {
+				return nil, err
+			}
+			if sh.Samples, err = stats.MassShares(smp.X, splits); err != nil {
+				return nil, err
+			}
+			for i := range sh.Data {
+				sh.MaxAbsDiff = math.Max(sh.MaxAbsDiff, math.Abs(sh.Data[i]-sh.Samples[i]))
+			}
+			m.Shares = sh
+		}
+		return m, nil
+	}
+	if m.MarginalW1, err = stats.MarginalW1(smp.X, ds.X, ds.D); err != nil {
+		return nil, err
+	}
+	for _, v := range m.MarginalW1 {
+		m.W1 += v / float64(ds.D)
+	}
+	if m.SlicedW1, err = stats.SlicedW1(smp.X, ds.X, ds.D, 128, 1); err != nil {
+		return nil, err
+	}
+	if m.Energy, err = stats.EnergyDistance(smp.X, ds.X, ds.D); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// WriteText prints the metrics as aligned lines.
+func (m *Metrics) WriteText(w io.Writer) {
+	if m.Dim == 1 {
+		fmt.Fprintf(w, "W1(samples, data):   %.4f    KS: %.4f\n", m.W1, m.KS)
+	} else {
+		fmt.Fprintf(w, "W1 per coordinate:   %.4f (mean)  %v\n", m.W1, fmtFloats(m.MarginalW1))
+		fmt.Fprintf(w, "sliced W1:           %.4f    energy distance: %.4f\n", m.SlicedW1, m.Energy)
+	}
+	if sh := m.Shares; sh != nil {
+		fmt.Fprintf(w, "well shares (split at %v): data %v, samples %v, max diff %.4f\n",
+			fmtFloats(sh.Splits), fmtFloats(sh.Data), fmtFloats(sh.Samples), sh.MaxAbsDiff)
+	}
+}
+
+func fmtFloats(v []float64) string {
+	s := "["
+	for i, x := range v {
+		if i > 0 {
+			s += " "
+		}
+		s += fmt.Sprintf("%.4g", x)
+	}
+	return s + "]"
+}
