@@ -15,10 +15,10 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg := pipeline.Default()
 	var cm common
 	fs := newFlagSet("data", "Generates overdamped Langevin data for a named potential and writes DIR/dataset.FORMAT.", stderr)
-	dataFlags(fs, &cfg)
+	dataFlags(fs.FlagSet, &cfg)
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder")
 	fs.StringVar(&cfg.Format, "format", cfg.Format, "output format: csv, tsv, txt or npy")
-	commonFlags(fs, &cm)
+	commonFlags(fs.FlagSet, &cm)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
@@ -50,13 +50,13 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := pipeline.Default()
 	var cm common
 	fs := newFlagSet("train", "Trains a score model on --data FILE (or on generated Langevin data) and writes\nDIR/model.json, loss.csv, config.json and checkpoint.json.", stderr)
-	dataFlags(fs, &cfg)
-	sdeFlags(fs, &cfg)
-	trainFlags(fs, &cfg)
-	outFlags(fs, &cfg)
+	dataFlags(fs.FlagSet, &cfg)
+	sdeFlags(fs.FlagSet, &cfg)
+	trainFlags(fs.FlagSet, &cfg)
+	outFlags(fs.FlagSet, &cfg)
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "save DIR/checkpoint.json every so many epochs (and on SIGINT/SIGTERM); 0: only on interruption")
 	fs.StringVar(&cfg.Resume, "resume", cfg.Resume, "continue training from this checkpoint.json (same flags as the interrupted run)")
-	commonFlags(fs, &cm)
+	commonFlags(fs.FlagSet, &cm)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
@@ -89,9 +89,9 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var model string
 	fs := newFlagSet("sample", "Draws samples from a trained model (--model DIR/model.json) and writes DIR2/samples.FORMAT.", stderr)
 	fs.StringVar(&model, "model", "", "model.json written by 'scoresde train' or 'run' (required)")
-	sampleFlags(fs, &cfg)
-	outFlags(fs, &cfg)
-	commonFlags(fs, &cm)
+	sampleFlags(fs.FlagSet, &cfg)
+	outFlags(fs.FlagSet, &cfg)
+	commonFlags(fs.FlagSet, &cm)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}

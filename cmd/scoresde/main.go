@@ -96,24 +96,32 @@ func topUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'scoresde COMMAND -h' for a command's flags.")
 }
 
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// flagSet is a command's flags with its help text. The flag package calls
+// Usage on every parse error too; we print help only for -h so a bad flag
+// gets one line.
+type flagSet struct {
+	*flag.FlagSet
+	help func()
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	fs.Usage = func() {}
+	help := func() {
 		fmt.Fprintf(stderr, "Usage: scoresde %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}
-	return fs
+	return &flagSet{fs, help}
 }
 
 // parse parses args, turning flag errors into one-line usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
+func parse(fs *flagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			fs.help()
 			return err
 		}
 		return usage(fmt.Errorf("%s: %v (run 'scoresde %s -h' for the flags)", fs.Name(), err, fs.Name()))

@@ -27,7 +27,7 @@ func commonFlags(fs *flag.FlagSet, c *common) {
 }
 
 // finishFlags parses args, merges the config file and validates.
-func finishFlags(fs *flag.FlagSet, args []string, c *common) error {
+func finishFlags(fs *flagSet, args []string, c *common) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func finishFlags(fs *flag.FlagSet, args []string, c *common) error {
 		if err != nil {
 			return usage(err)
 		}
-		if err := config.Apply(fs, vals); err != nil {
+		if err := config.Apply(fs.FlagSet, vals); err != nil {
 			return usage(err)
 		}
 	}
@@ -54,13 +54,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cfg := pipeline.Default()
 	var cm common
 	fs := newFlagSet("run", "Runs the whole job on the notebook's defaults: Langevin data (or --data FILE), training,\nsampling, metrics, figures and report, all written to --out.", stderr)
-	dataFlags(fs, &cfg)
-	sdeFlags(fs, &cfg)
-	trainFlags(fs, &cfg)
-	sampleFlags(fs, &cfg)
-	evalFlags(fs, &cfg)
-	outFlags(fs, &cfg)
-	commonFlags(fs, &cm)
+	dataFlags(fs.FlagSet, &cfg)
+	sdeFlags(fs.FlagSet, &cfg)
+	trainFlags(fs.FlagSet, &cfg)
+	sampleFlags(fs.FlagSet, &cfg)
+	evalFlags(fs.FlagSet, &cfg)
+	outFlags(fs.FlagSet, &cfg)
+	commonFlags(fs.FlagSet, &cm)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
