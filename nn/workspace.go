@@ -161,6 +161,9 @@ func (e *engine) worker(id int) {
 // each task writes only its own outputs, so the assignment of tasks to
 // workers never affects results.
 func (e *engine) run(kind, tasks int) {
+	if tasks == 0 {
+		return
+	}
 	e.kind, e.tasks = kind, tasks
 	e.next.Store(0)
 	helpers := min(e.nWorkers, tasks) - 1
