@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"scoresde/optim"
 )
 
 func notebookNet(b *testing.B) *MLP {
@@ -82,6 +84,26 @@ func BenchmarkScoreDiv(b *testing.B) {
 	start := cpuTime()
 	for b.Loop() {
 		m.ScoreDiv(x, 0.5, out, div)
+	}
+	reportMS(b, start)
+}
+
+// BenchmarkTrainStep is one full notebook training step: gradient of the
+// DSM loss on a batch of 2000 and an Adam update.
+func BenchmarkTrainStep(b *testing.B) {
+	m := notebookNet(b)
+	const n = 2000
+	rng := rand.New(rand.NewPCG(3, 4))
+	input := randInput(rng, n, 2)
+	l := newDSM(rng, n, 1)
+	ws := m.NewWorkspace(n)
+	defer ws.Close()
+	grad := make([]float32, m.NumParams())
+	opt := optim.NewAdam(m.NumParams(), 1e-3)
+	start := cpuTime()
+	for b.Loop() {
+		m.Gradient(ws, input, n, l.grad, grad)
+		opt.Update(m.Params, grad)
 	}
 	reportMS(b, start)
 }

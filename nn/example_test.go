@@ -7,7 +7,11 @@ import (
 
 	"scoresde/nn"
 	"scoresde/optim"
+	"scoresde/sampler"
 )
+
+// *MLP is a sampler.Score when In = Out+1.
+var _ sampler.Score = (*nn.MLP)(nil)
 
 func ExampleNew() {
 	// The notebook's score network: [x, t] → 50 → 50 → 50 → u.

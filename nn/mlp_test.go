@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ref64 is an independent float64 forward pass using math.Tanh, written
@@ -515,4 +516,48 @@ func TestWorkspaceMisuse(t *testing.T) {
 			f()
 		}()
 	}
+}
+
+func TestEmptyBatch(t *testing.T) {
+	m, _ := New(2, 1, []int{4}, rand.New(rand.NewPCG(1, 1)))
+	ws := m.NewWorkspace(10)
+	defer ws.Close()
+	grad := make([]float32, m.NumParams())
+	for j := range grad {
+		grad[j] = 7
+	}
+	if l := m.Gradient(ws, nil, 0, nil, grad); l != 0 {
+		t.Errorf("loss of an empty batch = %v, want 0", l)
+	}
+	for j, g := range grad {
+		if g != 0 {
+			t.Fatalf("grad[%d] = %v for an empty batch, want 0", j, g)
+		}
+	}
+	m.Forward(ws, nil, 0, nil)
+	m.Score(nil, 0.5, nil)
+	m.ScoreDiv(nil, 0.5, nil, nil)
+}
+
+func TestAbandonedWorkspaceStopsWorkers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	m, _ := New(2, 1, []int{4}, rand.New(rand.NewPCG(1, 1)))
+	before := runtime.NumGoroutine()
+	for range 5 {
+		ws := m.NewWorkspace(1000)
+		m.Forward(ws, make([]float32, 2000), 1000, make([]float32, 1000))
+	}
+	if runtime.NumGoroutine() < before+5 {
+		t.Fatalf("expected worker goroutines to be running")
+	}
+	// Cleanups run after a GC finds the workspaces unreachable; give them
+	// a few cycles.
+	for range 100 {
+		runtime.GC()
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines remain, %d before creating the workspaces", runtime.NumGoroutine(), before)
 }

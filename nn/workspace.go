@@ -43,7 +43,7 @@ type engine struct {
 	layers           []layer
 	zeros            []float32 // zero biases for tangent propagation
 
-	tileGrad []float32 // per tile gradient, tile k at k*nParams
+	tileGrad []float32 // per tile gradient, tile k at k*nParams; made by the first Gradient
 	tileLoss []float64
 	scratch  []scratch // per worker
 
@@ -107,7 +107,6 @@ func (m *MLP) NewWorkspace(maxRows int) *Workspace {
 		width = max(width, h)
 	}
 	e.zeros = make([]float32, width)
-	e.tileGrad = make([]float32, nTiles*e.nParams)
 	e.tileLoss = make([]float64, nTiles)
 	e.nWorkers = max(1, min(runtime.GOMAXPROCS(0), nTiles))
 	e.scratch = make([]scratch, e.nWorkers)
@@ -161,6 +160,9 @@ func (e *engine) worker(id int) {
 // each task writes only its own outputs, so the assignment of tasks to
 // workers never affects results.
 func (e *engine) run(kind, tasks int) {
+	if tasks == 0 {
+		return
+	}
 	e.kind, e.tasks = kind, tasks
 	e.next.Store(0)
 	helpers := min(e.nWorkers, tasks) - 1
@@ -216,7 +218,7 @@ func (e *engine) check(m *MLP, input []float32, n int) {
 // the outputs tile by tile, back-propagates, writes the gradient of the
 // summed loss with respect to Params into grad (len NumParams) and returns
 // the summed loss. Results are bit-identical for any GOMAXPROCS. It does
-// not allocate. It panics if ws does not fit m or the sizes disagree.
+// not allocate after the first call on a workspace. It panics if ws does not fit m or the sizes disagree.
 func (m *MLP) Gradient(ws *Workspace, input []float32, n int, loss LossGrad, grad []float32) float64 {
 	e := ws.e
 	e.check(m, input, n)
@@ -224,6 +226,11 @@ func (m *MLP) Gradient(ws *Workspace, input []float32, n int, loss LossGrad, gra
 		panic(fmt.Sprintf("nn: gradient has length %d, want %d", len(grad), e.nParams))
 	}
 	tiles := (n + TileRows - 1) / TileRows
+	if e.tileGrad == nil {
+		// Only Gradient needs these, so workspaces used for Forward or
+		// Score on large batches never hold them.
+		e.tileGrad = make([]float32, len(e.tileLoss)*e.nParams)
+	}
 	e.params, e.input, e.n, e.loss, e.grad = m.Params, input, n, loss, grad
 	e.run(jobGradient, tiles)
 	e.run(jobReduce, (e.nParams+reduceChunk-1)/reduceChunk)
