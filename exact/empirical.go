@@ -103,25 +103,24 @@ func checkBatch(d int, x, out []float64) {
 }
 
 // window returns the range [jlo, jhi) of sorted data that can carry weight
-// above e^−cut relative to the largest, for query q.
-func (e *EmpiricalOptimum) window(q []float64, m, s float64) (int, int) {
+// above e^−cut relative to the largest, for query q, and the squared
+// distance d2 to the nearest data point by first coordinate (in 1-D the
+// nearest overall).
+func (e *EmpiricalOptimum) window(q []float64, m, s float64) (jlo, jhi int, d2 float64) {
 	M := len(e.key)
-	if !(m > 0) {
-		return 0, M
-	}
 	// Any data point's distance D bounds the nearest distance from above;
 	// points with |q_1 − m·key| > sqrt(D² + 2s²c) are then negligible.
 	j := sort.SearchFloat64s(e.key, q[0]/m)
-	d2 := math.Inf(1)
+	d2 = math.Inf(1)
 	for _, c := range []int{j - 1, j} {
 		if c >= 0 && c < M {
 			d2 = math.Min(d2, e.dist2(q, m, c))
 		}
 	}
 	r := math.Sqrt(d2 + 2*s*s*e.cut)
-	jlo := sort.SearchFloat64s(e.key, (q[0]-r)/m)
-	jhi := sort.Search(M, func(i int) bool { return e.key[i] > (q[0]+r)/m })
-	return jlo, jhi
+	jlo = sort.SearchFloat64s(e.key, (q[0]-r)/m)
+	jhi = sort.Search(M, func(i int) bool { return e.key[i] > (q[0]+r)/m })
+	return jlo, jhi, d2
 }
 
 func (e *EmpiricalOptimum) dist2(q []float64, m float64, j int) float64 {
@@ -137,25 +136,52 @@ func (e *EmpiricalOptimum) dist2(q []float64, m float64, j int) float64 {
 // eval writes the score into out (if non-nil) and returns log p_t(q).
 // buf has room for M logits.
 func (e *EmpiricalOptimum) eval(q []float64, m, s float64, out, buf []float64) float64 {
-	if !(s > 0) || math.IsNaN(m) || math.IsInf(s, 0) {
+	if !(s > 0) || math.IsNaN(m) || math.IsInf(s, 0) || math.IsInf(m, 0) {
 		for k := range out {
 			out[k] = math.NaN()
 		}
 		return math.NaN()
 	}
-	jlo, jhi := e.window(q, m, s)
+	if !(m > 0) {
+		return e.sum(q, m, s, 0, len(e.key), out, buf, e.cut)
+	}
+	jlo, jhi, d2 := e.window(q, m, s)
+	if e.d == 1 && !math.IsNaN(d2) {
+		return e.sum1(q[0], m, s, jlo, jhi, d2, out)
+	}
 	return e.sum(q, m, s, jlo, jhi, out, buf, e.cut)
 }
 
+// sum1 is sum for 1-D data, where the window search found the nearest
+// point, so the largest logit −d2/(2s²) is known and one pass suffices.
+func (e *EmpiricalOptimum) sum1(q, m, s float64, jlo, jhi int, d2 float64, out []float64) float64 {
+	inv := 1 / (2 * s * s)
+	lmax := -d2 * inv
+	var sum, acc float64
+	for _, x := range e.key[jlo:jhi] {
+		u := q - m*x
+		w := expNeg(-u*u*inv - lmax)
+		sum += w
+		acc += w * -u
+	}
+	if out != nil {
+		out[0] = acc / (sum * s * s)
+	}
+	return math.Log(sum) + lmax - e.logM - 0.5*math.Log(2*math.Pi*s*s)
+}
+
 // sum is the log-sum-exp over data points jlo..jhi−1; terms below the
-// largest by more than cut are skipped.
+// largest by more than cut are skipped. With cut = +Inf it is the plain
+// brute-force sum with math.Exp, the reference the tests compare against.
 func (e *EmpiricalOptimum) sum(q []float64, m, s float64, jlo, jhi int, out, buf []float64, cut float64) float64 {
 	inv := 1 / (2 * s * s)
 	lmax := math.Inf(-1)
 	for j := jlo; j < jhi; j++ {
 		l := -e.dist2(q, m, j) * inv
 		buf[j] = l
-		lmax = math.Max(lmax, l)
+		if l > lmax {
+			lmax = l
+		}
 	}
 	for k := range out {
 		out[k] = 0
@@ -166,7 +192,12 @@ func (e *EmpiricalOptimum) sum(q []float64, m, s float64, jlo, jhi int, out, buf
 		if dl < -cut {
 			continue
 		}
-		w := math.Exp(dl)
+		var w float64
+		if math.IsInf(cut, 1) {
+			w = math.Exp(dl)
+		} else {
+			w = expNeg(dl)
+		}
 		sum += w
 		if out != nil {
 			row := e.x[j*e.d : (j+1)*e.d]

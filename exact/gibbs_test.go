@@ -171,7 +171,7 @@ func TestGibbsQuantile(t *testing.T) {
 
 // Sample inverts the Hermite table: its draws must match the exact
 // quantiles of the same uniforms. The Hermite error is at most
-// h⁴/384·max|p'''| ≈ 1e−10 in the CDF here, so 1e−8 in x leaves margin even
+// h⁴/384·max|p”'| ≈ 1e−10 in the CDF here, so 1e−8 in x leaves margin even
 // where the density is low.
 func TestSampleMatchesQuantile(t *testing.T) {
 	g, err := NewGibbs(langevin.FourWell{}, 2)

@@ -113,7 +113,9 @@ func (gs *GibbsSmoothedScore) eval(q, m, s float64, buf []float64) (score, logp 
 	lmax := math.Inf(-1)
 	for i, y := range ys {
 		buf[i] = L(y, lws[i])
-		lmax = math.Max(lmax, buf[i])
+		if buf[i] > lmax {
+			lmax = buf[i]
+		}
 	}
 	var sum, mean float64
 	for i, y := range ys {
@@ -121,7 +123,7 @@ func (gs *GibbsSmoothedScore) eval(q, m, s float64, buf []float64) (score, logp 
 		if dl < -smoothCut {
 			continue
 		}
-		w := math.Exp(dl)
+		w := expNeg(dl)
 		sum += w
 		mean += w * (m*y - q)
 	}
