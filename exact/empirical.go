@@ -77,9 +77,9 @@ func (e *EmpiricalOptimum) Score(x []float64, t float64, out []float64) {
 	m, s := e.sde.MeanScale(t), e.sde.Std(t)
 	n := len(x) / e.d
 	parallelFor(n, 8, func(lo, hi int) {
-		buf := make([]float64, len(e.key))
+		var buf []float64 // logits, needed only for d > 1
 		for i := lo; i < hi; i++ {
-			e.eval(x[i*e.d:(i+1)*e.d], m, s, out[i*e.d:(i+1)*e.d], buf)
+			e.eval(x[i*e.d:(i+1)*e.d], m, s, out[i*e.d:(i+1)*e.d], &buf)
 		}
 	})
 }
@@ -90,7 +90,7 @@ func (e *EmpiricalOptimum) LogDensity(x []float64, t float64) float64 {
 		return math.NaN()
 	}
 	m, s := e.sde.MeanScale(t), e.sde.Std(t)
-	return e.eval(x, m, s, nil, make([]float64, len(e.key)))
+	return e.eval(x, m, s, nil, nil)
 }
 
 func checkBatch(d int, x, out []float64) {
@@ -134,22 +134,29 @@ func (e *EmpiricalOptimum) dist2(q []float64, m float64, j int) float64 {
 }
 
 // eval writes the score into out (if non-nil) and returns log p_t(q).
-// buf has room for M logits.
-func (e *EmpiricalOptimum) eval(q []float64, m, s float64, out, buf []float64) float64 {
+// buf is scratch for M logits, allocated if nil and needed; the caller may
+// pass it back in.
+func (e *EmpiricalOptimum) eval(q []float64, m, s float64, out []float64, buf *[]float64) float64 {
 	if !(s > 0) || math.IsNaN(m) || math.IsInf(s, 0) || math.IsInf(m, 0) {
 		for k := range out {
 			out[k] = math.NaN()
 		}
 		return math.NaN()
 	}
-	if !(m > 0) {
-		return e.sum(q, m, s, 0, len(e.key), out, buf, e.cut)
+	jlo, jhi, d2 := 0, len(e.key), math.NaN()
+	if m > 0 {
+		jlo, jhi, d2 = e.window(q, m, s)
+		if e.d == 1 && !math.IsNaN(d2) {
+			return e.sum1(q[0], m, s, jlo, jhi, d2, out)
+		}
 	}
-	jlo, jhi, d2 := e.window(q, m, s)
-	if e.d == 1 && !math.IsNaN(d2) {
-		return e.sum1(q[0], m, s, jlo, jhi, d2, out)
+	if buf == nil {
+		buf = new([]float64)
 	}
-	return e.sum(q, m, s, jlo, jhi, out, buf, e.cut)
+	if len(*buf) < len(e.key) {
+		*buf = make([]float64, len(e.key))
+	}
+	return e.sum(q, m, s, jlo, jhi, out, *buf, e.cut)
 }
 
 // sum1 is sum for 1-D data, where the window search found the nearest

@@ -45,6 +45,10 @@ type Gibbs struct {
 	dl, dr []float64
 	// Quadrature nodes over the support and log(weight·p(node)).
 	nodes, logWP []float64
+	// Rules from the fine table's down to the coarsest that still resolves
+	// p, panel widths doubling, so smoothing with a kernel of width σ can
+	// use the fewest nodes with panels at most σ/2 wide.
+	levels []nodeSet
 	// Largest log-density seen and where.
 	logPMax, mode float64
 }
@@ -242,6 +246,68 @@ func (g *Gibbs) finish() {
 		}
 		g.dl[k], g.dr[k] = tau*g.pdf[k], tau*g.pdf[k+1]
 	}
+	// Halve the panel count while the rule still normalises p to 1e−12,
+	// and keep a level only if the next coarser one passed too, as a margin.
+	g.levels = []nodeSet{{h: g.h, y: g.nodes, logWP: g.logWP}}
+	for pc := n / 2; pc >= 16; pc /= 2 {
+		c := g.nodeSet(pc)
+		if math.Abs(c.mass()-1) > 1e-12 {
+			break
+		}
+		g.levels = append(g.levels, c)
+	}
+	if len(g.levels) > 1 {
+		g.levels = g.levels[:len(g.levels)-1]
+	}
+}
+
+// level returns the coarsest rule with panels at most σ/2 wide, or false.
+func (g *Gibbs) level(sigma float64) (nodeSet, bool) {
+	for i := len(g.levels) - 1; i >= 0; i-- {
+		if sigma >= 2*g.levels[i].h {
+			return g.levels[i], true
+		}
+	}
+	return nodeSet{}, false
+}
+
+// nodeSet is a composite 8-point Gauss–Legendre rule on the support with
+// panel width h: nodes y and log(weight·p(y)).
+type nodeSet struct {
+	h        float64
+	y, logWP []float64
+}
+
+func (g *Gibbs) nodeSet(panels int) nodeSet {
+	m := len(glX)
+	s := nodeSet{h: (g.hi - g.lo) / float64(panels), y: make([]float64, panels*m), logWP: make([]float64, panels*m)}
+	for k := range panels {
+		a := g.lo + float64(k)*s.h
+		c, r := a+s.h/2, s.h/2
+		for i, xi := range glX {
+			y := c + r*xi
+			s.y[k*m+i] = y
+			s.logWP[k*m+i] = math.Log(r*glW[i]) + g.LogPDF(y)
+		}
+	}
+	return s
+}
+
+func (s nodeSet) mass() float64 {
+	t := 0.0
+	for _, l := range s.logWP {
+		t += math.Exp(l)
+	}
+	return t
+}
+
+// window returns the nodes of the panels covering [a, b] ⊆ [lo, hi].
+func (s nodeSet) window(lo, a, b float64) (y, logWP []float64) {
+	m := len(glX)
+	n := len(s.y) / m
+	k0 := min(max(int((a-lo)/s.h)-1, 0), n-1)
+	k1 := min(max(int((b-lo)/s.h)+1, 0), n-1)
+	return s.y[k0*m : (k1+1)*m], s.logWP[k0*m : (k1+1)*m]
 }
 
 // Beta is the inverse temperature.

@@ -86,13 +86,12 @@ func (gs *GibbsSmoothedScore) eval(q, m, s float64, buf []float64) (score, logp 
 	r := sig * math.Sqrt(2*(g.logPMax-lb+smoothCut))
 	a, b := math.Max(c-r, g.lo), math.Min(c+r, g.hi)
 
-	// Nodes: the Gibbs table's own when its panels resolve the kernel,
-	// otherwise fresh panels of width ≤ σ/2 with direct density evaluations.
+	// Nodes: the coarsest precomputed rule whose panels are at most σ/2
+	// wide, otherwise fresh panels of width ≤ σ/2 with direct density
+	// evaluations.
 	var ys, lws []float64
-	if sig >= 2*g.h {
-		k0, k1 := g.panel(a), g.panel(b)
-		n := len(glX)
-		ys, lws = g.nodes[k0*n:(k1+1)*n], g.logWP[k0*n:(k1+1)*n]
+	if set, ok := g.level(sig); ok {
+		ys, lws = set.window(g.lo, a, b)
 	} else {
 		np := max(int(math.Ceil((b-a)/(sig/2))), 1)
 		h := (b - a) / float64(np)
