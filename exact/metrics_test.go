@@ -161,3 +161,33 @@ func TestMetricErrors(t *testing.T) {
 		}
 	}
 }
+
+// For exact samples 2n·KL is asymptotically χ² with B−1 degrees of
+// freedom, B the bins with n·P_b ≫ 1: mean B−1, standard deviation
+// sqrt(2(B−1)). The mean over R seeds must be within 4 standard errors.
+func TestKLHistogramExactSamplesBias(t *testing.T) {
+	g, err := NewGibbs(langevin.FourWell{}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, bins, R = 5000, 20, 20
+	lo, hi := g.Support()
+	dof := -1.0
+	for b := range bins {
+		P := g.CDF(lo+float64(b+1)*(hi-lo)/bins) - g.CDF(lo+float64(b)*(hi-lo)/bins)
+		if P*n > 5 {
+			dof++
+		}
+	}
+	mean := 0.0
+	for s := range R {
+		kl, err := KLHistogram(g, g.Sample(rand.New(rand.NewPCG(uint64(s), 3)), n), bins, 1e-6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mean += 2 * n * kl / R
+	}
+	if se := math.Sqrt(2*dof/R); math.Abs(mean-dof) > 4*se {
+		t.Errorf("mean 2n·KL = %.2f, want %v ± %.2f (χ² with %v degrees of freedom)", mean, dof, 4*se, dof)
+	}
+}

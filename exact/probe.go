@@ -140,8 +140,10 @@ func (p *LossProbe) scores(u sampler.Score, k int) ([]float64, error) {
 	if o, ok := u.(*EmpiricalOptimum); ok && o == p.opt {
 		return p.optOut[k], nil
 	}
+	// A copy, so a model that writes to its input cannot spoil the draws.
+	x := append([]float64(nil), p.x[k]...)
 	out := make([]float64, p.n*p.d)
-	u.Score(p.x[k], p.Times[k], out)
+	u.Score(x, p.Times[k], out)
 	if err := finite(out, p.Times[k]); err != nil {
 		return nil, err
 	}
