@@ -187,7 +187,7 @@ func TestKLHistogramExactSamplesBias(t *testing.T) {
 		}
 		mean += 2 * n * kl / R
 	}
-	if se := math.Sqrt(2*dof/R); math.Abs(mean-dof) > 4*se {
+	if se := math.Sqrt(2 * dof / R); math.Abs(mean-dof) > 4*se {
 		t.Errorf("mean 2n·KL = %.2f, want %v ± %.2f (χ² with %v degrees of freedom)", mean, dof, 4*se, dof)
 	}
 }
