@@ -174,20 +174,20 @@ func isNumber(f []byte) bool {
 }
 
 func parseValue(f []byte, line, col int, sep byte) (float64, error) {
-	at := fmt.Sprintf("line %d, column %d", line, col)
+	at := func() string { return fmt.Sprintf("line %d, column %d", line, col) }
 	if len(f) == 0 {
-		return 0, &Error{Line: line, Msg: at + ": empty value; fill it in or remove the extra separator"}
+		return 0, &Error{Line: line, Msg: at() + ": empty value; fill it in or remove the extra separator"}
 	}
 	v, err := strconv.ParseFloat(string(f), 64)
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is too large for a float64; rescale the data", at, quote(f))}
+		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is too large for a float64; rescale the data", at(), quote(f))}
 	case err != nil:
-		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is not a number; fix or remove the value%s", at, quote(f), sepHint(f, sep))}
+		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is not a number; fix or remove the value%s", at(), quote(f), sepHint(f, sep))}
 	case math.IsNaN(v):
-		return 0, &Error{Line: line, Msg: at + ": NaN; remove or impute non-finite values"}
+		return 0, &Error{Line: line, Msg: at() + ": NaN; remove or impute non-finite values"}
 	case math.IsInf(v, 0):
-		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %v; remove or impute non-finite values", at, v)}
+		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %v; remove or impute non-finite values", at(), v)}
 	}
 	return v, nil
 }
