@@ -75,13 +75,13 @@ func readText(r io.Reader, sep byte) (*data.Set, error) {
 			d, firstLine = len(fields), lineNo
 			if headerLine > 0 && d != headerCols {
 				return nil, &Error{Line: lineNo, Msg: fmt.Sprintf(
-					"line %d has %d values but the header on line %d names %d columns; make them agree",
-					lineNo, d, headerLine, headerCols)}
+					"line %d has %s but the header on line %d names %d columns; make them agree",
+					lineNo, values(d), headerLine, headerCols)}
 			}
 		} else if len(fields) != d {
 			return nil, &Error{Line: lineNo, Msg: fmt.Sprintf(
-				"line %d has %d values, line %d had %d; every point needs the same number of coordinates",
-				lineNo, len(fields), firstLine, d)}
+				"line %d has %s, line %d had %d; every point needs the same number of coordinates",
+				lineNo, values(len(fields)), firstLine, d)}
 		}
 		for j, f := range fields {
 			v, err := parseValue(f, lineNo, j+1, sep)
@@ -109,6 +109,13 @@ func readText(r io.Reader, sep byte) (*data.Set, error) {
 		return nil, &Error{Msg: "has no data rows, only comments; add at least one point, one per line"}
 	}
 	return nil, &Error{Msg: "is empty; it needs at least one point, one per line"}
+}
+
+func values(n int) string {
+	if n == 1 {
+		return "1 value"
+	}
+	return strconv.Itoa(n) + " values"
 }
 
 // classifyFirst decides whether the first non-comment line is a header:
