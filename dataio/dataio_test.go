@@ -317,6 +317,11 @@ func TestReadFileErrors(t *testing.T) {
 			t.Errorf("ReadFile(%q, %q): error %v, want %q", tc.path, tc.format, err, tc.want)
 		}
 	}
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := ReadFile(empty, ""); err == nil || err.Error() != "data file "+empty+" is empty; it needs at least one point, one per line" {
+		t.Errorf("empty file: %v", err)
+	}
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("1,2\n3\n"), 0o644)
 	_, err := ReadFile(bad, "")
