@@ -42,10 +42,15 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.File == "" {
-		return "data: " + e.Msg
+	subject, sep := "data", ": "
+	if e.File != "" {
+		subject = "data file " + e.File
 	}
-	return "data file " + e.File + ": " + e.Msg
+	// "is empty", "has no data rows" read as a sentence about the file.
+	if strings.HasPrefix(e.Msg, "is ") || strings.HasPrefix(e.Msg, "has ") {
+		sep = " "
+	}
+	return subject + sep + e.Msg
 }
 
 // Format returns the format named by name ("csv", "tsv", "text", "npy";

@@ -227,7 +227,7 @@ func TestBadText(t *testing.T) {
 		{"comments only", CSV, "# a\n# b\n", "has no data rows, only comments"},
 		{"header only", CSV, "x1,x2\n", "has a header on line 1 but no data rows"},
 		{"ragged", CSV, "x1,x2\n1,2\n3,4\n5,6\n# c\n\n7,8,9\n", "line 7 has 3 values, line 2 had 2; every point needs the same number of coordinates"},
-		{"short row", Text, "1 2\n3\n", "line 2 has 1 values, line 1 had 2"},
+		{"short row", Text, "1 2\n3\n", "line 2 has 1 value, line 1 had 2"},
 		{"header mismatch", CSV, "a,b,c\n1,2\n", "line 2 has 2 values but the header on line 1 names 3 columns"},
 		{"non-numeric", CSV, "x,y\n1,2\n3,4\n5,abc\n", `line 4, column 2: "abc" is not a number`},
 		{"mixed first line", CSV, "1,abc\n", `line 1, column 2: "abc" is not a number`},
@@ -317,10 +317,15 @@ func TestReadFileErrors(t *testing.T) {
 			t.Errorf("ReadFile(%q, %q): error %v, want %q", tc.path, tc.format, err, tc.want)
 		}
 	}
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := ReadFile(empty, ""); err == nil || err.Error() != "data file "+empty+" is empty; it needs at least one point, one per line" {
+		t.Errorf("empty file: %v", err)
+	}
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("1,2\n3\n"), 0o644)
 	_, err := ReadFile(bad, "")
-	want := "data file " + bad + ": line 2 has 1 values, line 1 had 2"
+	want := "data file " + bad + ": line 2 has 1 value, line 1 had 2"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error %v, want prefix %q", err, want)
 	}

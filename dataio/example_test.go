@@ -22,7 +22,7 @@ func ExampleRead() {
 	fmt.Println(err)
 	// Output:
 	// 2 points of dimension 2 [0.5 -1 1.25 2]
-	// data: line 3 has 1 values, line 2 had 2; every point needs the same number of coordinates
+	// data: line 3 has 1 value, line 2 had 2; every point needs the same number of coordinates
 }
 
 func ExampleWrite() {

@@ -75,13 +75,13 @@ func readText(r io.Reader, sep byte) (*data.Set, error) {
 			d, firstLine = len(fields), lineNo
 			if headerLine > 0 && d != headerCols {
 				return nil, &Error{Line: lineNo, Msg: fmt.Sprintf(
-					"line %d has %d values but the header on line %d names %d columns; make them agree",
-					lineNo, d, headerLine, headerCols)}
+					"line %d has %s but the header on line %d names %d columns; make them agree",
+					lineNo, values(d), headerLine, headerCols)}
 			}
 		} else if len(fields) != d {
 			return nil, &Error{Line: lineNo, Msg: fmt.Sprintf(
-				"line %d has %d values, line %d had %d; every point needs the same number of coordinates",
-				lineNo, len(fields), firstLine, d)}
+				"line %d has %s, line %d had %d; every point needs the same number of coordinates",
+				lineNo, values(len(fields)), firstLine, d)}
 		}
 		for j, f := range fields {
 			v, err := parseValue(f, lineNo, j+1, sep)
@@ -109,6 +109,13 @@ func readText(r io.Reader, sep byte) (*data.Set, error) {
 		return nil, &Error{Msg: "has no data rows, only comments; add at least one point, one per line"}
 	}
 	return nil, &Error{Msg: "is empty; it needs at least one point, one per line"}
+}
+
+func values(n int) string {
+	if n == 1 {
+		return "1 value"
+	}
+	return strconv.Itoa(n) + " values"
 }
 
 // classifyFirst decides whether the first non-comment line is a header:
@@ -174,20 +181,20 @@ func isNumber(f []byte) bool {
 }
 
 func parseValue(f []byte, line, col int, sep byte) (float64, error) {
-	at := fmt.Sprintf("line %d, column %d", line, col)
+	at := func() string { return fmt.Sprintf("line %d, column %d", line, col) }
 	if len(f) == 0 {
-		return 0, &Error{Line: line, Msg: at + ": empty value; fill it in or remove the extra separator"}
+		return 0, &Error{Line: line, Msg: at() + ": empty value; fill it in or remove the extra separator"}
 	}
 	v, err := strconv.ParseFloat(string(f), 64)
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is too large for a float64; rescale the data", at, quote(f))}
+		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is too large for a float64; rescale the data", at(), quote(f))}
 	case err != nil:
-		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is not a number; fix or remove the value%s", at, quote(f), sepHint(f, sep))}
+		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %s is not a number; fix or remove the value%s", at(), quote(f), sepHint(f, sep))}
 	case math.IsNaN(v):
-		return 0, &Error{Line: line, Msg: at + ": NaN; remove or impute non-finite values"}
+		return 0, &Error{Line: line, Msg: at() + ": NaN; remove or impute non-finite values"}
 	case math.IsInf(v, 0):
-		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %v; remove or impute non-finite values", at, v)}
+		return 0, &Error{Line: line, Msg: fmt.Sprintf("%s: %v; remove or impute non-finite values", at(), v)}
 	}
 	return v, nil
 }
