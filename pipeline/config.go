@@ -54,17 +54,23 @@ func (c SDEConfig) Build() (sde.SDE, error) { return sde.New(c.Name, c.Params) }
 
 // Config is every parameter of a run; it is saved as config.json.
 type Config struct {
-	Data    DataConfig   `json:"data"`
-	SDE     SDEConfig    `json:"sde"`
-	Net     NetConfig    `json:"net"`
-	Train   train.Config `json:"train"`
-	Sample  SampleConfig `json:"sample"`
-	Seed    uint64       `json:"seed"`
-	Splits  []float64    `json:"splits"`
-	Out     string       `json:"out"`
-	Format  string       `json:"format"`
-	Figures bool         `json:"figures"`
-	NLL     bool         `json:"nll"`
+	Data   DataConfig   `json:"data"`
+	SDE    SDEConfig    `json:"sde"`
+	Net    NetConfig    `json:"net"`
+	Train  train.Config `json:"train"`
+	Sample SampleConfig `json:"sample"`
+	Seed   uint64       `json:"seed"`
+	Splits []float64    `json:"splits"`
+	// Truth names the potential whose Gibbs density (at Data.Beta) the
+	// data follow: "auto" (the generating potential; none for a file),
+	// "none", or a potential name.
+	Truth string `json:"truth"`
+	// GapEvery measures the optimality gap every so many epochs (0: off).
+	GapEvery int    `json:"gap_every"`
+	Out      string `json:"out"`
+	Format   string `json:"format"`
+	Figures  bool   `json:"figures"`
+	NLL      bool   `json:"nll"`
 	// CheckpointEvery saves OUT/checkpoint.json every so many epochs (0:
 	// only when interrupted); Resume continues from such a file.
 	CheckpointEvery int `json:"checkpoint_every"`
@@ -84,6 +90,8 @@ func Default() Config {
 		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: 1, SNR: 0.16, RTol: 1e-5, ATol: 1e-5, Eps: -1},
 		Seed:            0,
 		Splits:          []float64{-0.5, 0, 0.5},
+		Truth:           "auto",
+		GapEvery:        100,
 		Out:             "out",
 		Format:          "csv",
 		Figures:         true,
@@ -123,6 +131,14 @@ func (c Config) Validate() error {
 	}
 	if err := c.Train.Validate(math.MaxInt); err != nil {
 		return err
+	}
+	if c.GapEvery < 0 {
+		return fmt.Errorf("gap interval must be ≥ 0 epochs, got %d", c.GapEvery)
+	}
+	if c.Truth != "auto" && c.Truth != "none" && c.Truth != "" {
+		if _, _, err := langevin.ByName(c.Truth); err != nil {
+			return fmt.Errorf("--truth: %v", err)
+		}
 	}
 	if c.CheckpointEvery < 0 {
 		return fmt.Errorf("checkpoint interval must be ≥ 0 epochs, got %d", c.CheckpointEvery)

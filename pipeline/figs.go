@@ -1,6 +1,9 @@
 package pipeline
 
 import (
+	"fmt"
+	"image/color"
+	"math"
 	"path/filepath"
 
 	"scoresde/data"
@@ -35,7 +38,7 @@ func plotRange(ds *data.Set) (float64, float64) {
 // drawFigures writes the notebook's figures (d = 1) or their 2-D and
 // marginal counterparts, returning the files written.
 func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sampler.Result,
-	untrained, trained sampler.Score, losses []float64) ([]string, error) {
+	untrained, trained sampler.Score, losses []float64, ev *Evaluation) ([]string, error) {
 	var files []string
 	path := func(name string) string {
 		p := filepath.Join(cfg.Out, name)
@@ -44,6 +47,11 @@ func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sam
 	}
 	if err := figures.Loss(path("fig4_loss"), losses); err != nil {
 		return nil, err
+	}
+	if o := ev.Metrics.Optimality; o != nil {
+		if err := gapFigures(path, o); err != nil {
+			return nil, err
+		}
 	}
 	if ds.D > 1 {
 		if ds.D == 2 {
@@ -88,5 +96,138 @@ func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sam
 	if err := figures.ForwardBackward(path("fig6_forward_backward"), fwd.Times, fwd.States, smp.Snapshots, ds.X, smp.X); err != nil {
 		return nil, err
 	}
+	if err := exactFigures(path, s, ds, smp.X, trained, ev, lo, hi); err != nil {
+		return nil, err
+	}
 	return files, nil
+}
+
+// gapFigures plots the optimality gap during training and the final
+// weighted score error as a function of t.
+func gapFigures(path func(string) string, o *Optimality) error {
+	if len(o.History) > 1 {
+		var ep, g, lo, hi []float64
+		for _, p := range o.History {
+			ep = append(ep, float64(p.Epoch))
+			g = append(g, p.Gap)
+			lo = append(lo, p.Gap-2*p.StdErr)
+			hi = append(hi, p.Gap+2*p.StdErr)
+		}
+		if err := figures.Line(path("fig7_gap"), "optimality gap during training", "epoch", "loss − loss of exact optimum",
+			figures.Series{Label: "gap", X: ep, Y: g},
+			figures.Series{Label: "± 2 standard errors", X: ep, Y: lo, Dashed: true, Color: grey},
+			figures.Series{X: ep, Y: hi, Dashed: true, Color: grey}); err != nil {
+			return err
+		}
+	}
+	return figures.Line(path("fig8_score_error_t"), "weighted score error vs time", "t", "E[s(t)²|u − u*|²]",
+		figures.Series{Label: "model vs exact optimum", X: o.Times, Y: o.ScoreErrorByTime})
+}
+
+var grey = color.Gray{Y: 140}
+
+// exactFigures draws what needs the exact optimum or the Gibbs density: the
+// weighted score error field, learned vs exact score lines, the free-energy
+// profile and the CDFs.
+func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float64, model sampler.Score, ev *Evaluation, lo, hi float64) error {
+	if ev.Probe != nil {
+		opt := ev.Probe.Optimum()
+		x, t, u := scoreGrid(model, lo, hi, s.T())
+		_, _, us := scoreGrid(opt, lo, hi, s.T())
+		e := make([]float64, len(u))
+		for j, tj := range t {
+			sd := s.Std(tj)
+			for i := range x {
+				k := j*len(x) + i
+				e[k] = sd * math.Abs(u[k]-us[k])
+			}
+		}
+		if err := figures.HeatMap(path("fig9_score_error"), figures.Heat{Title: "weighted score error s(t)·|u − u*|", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e}); err != nil {
+			return err
+		}
+		var ser []figures.Series
+		xs := stats.Linspace(lo, hi, 400)
+		out := make([]float64, len(xs))
+		for k, f := range []float64{0, 0.25, 0.5, 1} {
+			tt := f * s.T()
+			c := lineColors[k]
+			sd := s.Std(tt)
+			model.Score(xs, tt, out)
+			ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f learned", tt), X: xs, Y: scaled(out, sd), Color: c})
+			opt.Score(xs, tt, out)
+			ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f exact optimum", tt), X: xs, Y: scaled(out, sd), Dashed: true, Color: c})
+		}
+		if err := figures.Line(path("fig10_score_lines"), "learned vs exact score, scaled by s(t)", "x", "s(t)·score", ser...); err != nil {
+			return err
+		}
+	}
+	g := ev.Gibbs
+	cdf := []figures.Series{
+		{Label: "samples", X: sortedCopy(smp), Y: ecdfY(len(smp)), Dashed: true},
+		{Label: "data", X: sortedCopy(ds.X), Y: ecdfY(ds.Len())},
+	}
+	if g == nil {
+		return figures.Line(path("fig12_cdf"), "cumulative distribution", "x", "F(x)", cdf...)
+	}
+	xs := stats.Linspace(lo, hi, 400)
+	fe := make([]float64, len(xs))
+	gc := make([]float64, len(xs))
+	for i, x := range xs {
+		fe[i] = g.FreeEnergy(x)
+		if fe[i] > 8 {
+			fe[i] = math.NaN()
+		}
+		gc[i] = g.CDF(x)
+	}
+	fs, err := freeEnergyKDE(smp, xs, g.Beta())
+	if err != nil {
+		return err
+	}
+	fd, err := freeEnergyKDE(ds.X, xs, g.Beta())
+	if err != nil {
+		return err
+	}
+	if err := figures.Line(path("fig11_free_energy"), "free energy F(x) = −ln p(x)/β", "x", "F(x)",
+		finite(figures.Series{Label: "exact (Gibbs)", X: xs, Y: fe, Color: color.Black}),
+		finite(figures.Series{Label: "data (KDE)", X: xs, Y: fd}),
+		finite(figures.Series{Label: "samples (KDE)", X: xs, Y: fs, Dashed: true})); err != nil {
+		return err
+	}
+	cdf = append(cdf, figures.Series{Label: "exact (Gibbs)", X: xs, Y: gc, Color: color.Black})
+	return figures.Line(path("fig12_cdf"), "cumulative distribution", "x", "F(x)", cdf...)
+}
+
+var lineColors = []color.Color{
+	color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255},
+	color.RGBA{R: 44, G: 160, B: 44, A: 255}, color.RGBA{R: 214, G: 39, B: 40, A: 255},
+}
+
+func scaled(v []float64, f float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = f * x
+	}
+	return out
+}
+
+// finite keeps the points of s where F(x) is defined: the free energy is
+// +∞ (NaN here) where a density is negligible.
+func finite(s figures.Series) figures.Series {
+	var x, y []float64
+	for i := range s.X {
+		if !math.IsNaN(s.Y[i]) && !math.IsInf(s.Y[i], 0) {
+			x, y = append(x, s.X[i]), append(y, s.Y[i])
+		}
+	}
+	s.X, s.Y = x, y
+	return s
+}
+
+// ecdfY is i/n for the sorted sample's empirical CDF.
+func ecdfY(n int) []float64 {
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = float64(i+1) / float64(n)
+	}
+	return y
 }

@@ -2,11 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"time"
 
 	"scoresde/data"
 	"scoresde/nn"
+	"scoresde/sampler"
+	"scoresde/sde"
 	"scoresde/train"
 )
 
@@ -27,10 +30,11 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 		return nil, nil, err
 	}
 	start := time.Now()
-	st, err := Train(ctx, cfg, s, ds, net, opt)
+	trained, err := Train(ctx, cfg, s, ds, net, opt)
 	if err != nil {
 		return nil, nil, err
 	}
+	st := trained.State
 	tm.add("train", start)
 	out := func(n string) string { return filepath.Join(cfg.Out, n) }
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
@@ -64,4 +68,79 @@ func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (
 		return nil, 0, err
 	}
 	return smp, res.NFE, nil
+}
+
+// EvalJob evaluates samples (a file, or drawn from the model when
+// samplesPath is empty) against the data and the exact target, with the
+// model's optimality gap and likelihood when modelPath is given. It writes
+// OUT/metrics.json and the evaluation figures. It is 'scoresde eval'.
+func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPath string, opt Options) (*Evaluation, error) {
+	if samplesPath == "" && modelPath == "" {
+		return nil, fmt.Errorf("eval needs --samples FILE, --model FILE, or both")
+	}
+	if err := PrepareOut(cfg.Out); err != nil {
+		return nil, err
+	}
+	var (
+		net *nn.MLP
+		s   sde.SDE
+		err error
+	)
+	if modelPath != "" {
+		var mf *ModelFile
+		if net, s, mf, err = LoadModel(modelPath); err != nil {
+			return nil, err
+		}
+		if mf.Dim != ds.D {
+			return nil, fmt.Errorf("model %s is for dimension %d but the data have dimension %d", modelPath, mf.Dim, ds.D)
+		}
+		cfg.SDE = mf.SDE
+	} else if s, err = cfg.SDE.Build(); err != nil {
+		return nil, err
+	}
+	var smp *data.Set
+	if samplesPath != "" {
+		if smp, err = readData(samplesPath); err != nil {
+			return nil, err
+		}
+		if smp.D != ds.D {
+			return nil, fmt.Errorf("samples in %s have dimension %d but the data have dimension %d; pass samples of the same data", samplesPath, smp.D, ds.D)
+		}
+	} else {
+		r, err := Sample(s, net, ds.D, cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
+		if err != nil {
+			return nil, err
+		}
+		smp = &data.Set{D: ds.D, X: r.X}
+	}
+	var score sampler.ScoreDiv
+	if net != nil {
+		score = net
+	}
+	ev, err := Evaluate(cfg, s, ds, smp, score, nil, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
+		return nil, err
+	}
+	if cfg.Figures {
+		path := func(name string) string { return filepath.Join(cfg.Out, name) }
+		lo, hi := plotRange(ds)
+		if ds.D == 1 {
+			var model sampler.Score
+			if net != nil {
+				model = net
+			} else {
+				ev.Probe = nil // nothing to compare with the optimum
+			}
+			if err := exactFigures(path, s, ds, smp.X, model, ev, lo, hi); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := WriteReport(filepath.Join(cfg.Out, "report.html"), cfg, nil, ev.Metrics, nil); err != nil {
+		return nil, err
+	}
+	return ev, nil
 }

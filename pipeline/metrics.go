@@ -31,6 +31,10 @@ type Metrics struct {
 	MarginalW1 []float64 `json:"marginal_w1,omitempty"`
 	SlicedW1   float64   `json:"sliced_w1,omitempty"`
 	Energy     float64   `json:"energy_distance,omitempty"`
+
+	Truth      *TruthMetrics `json:"truth,omitempty"`
+	Optimality *Optimality   `json:"optimality,omitempty"`
+	NLL        *NLL          `json:"nll,omitempty"`
 }
 
 // sampleMetrics compares samples with data.
@@ -88,6 +92,15 @@ func (m *Metrics) WriteText(w io.Writer) {
 	if sh := m.Shares; sh != nil {
 		fmt.Fprintf(w, "well shares (split at %v): data %v, samples %v, max diff %.4f\n",
 			fmtFloats(sh.Splits), fmtFloats(sh.Data), fmtFloats(sh.Samples), sh.MaxAbsDiff)
+	}
+	if m.Truth != nil {
+		m.Truth.WriteText(w)
+	}
+	if m.Optimality != nil {
+		m.Optimality.WriteText(w)
+	}
+	if m.NLL != nil {
+		m.NLL.WriteText(w)
 	}
 }
 

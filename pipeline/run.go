@@ -12,6 +12,7 @@ import (
 
 	"scoresde/atomicfile"
 	"scoresde/data"
+	"scoresde/exact"
 	"scoresde/langevin"
 	"scoresde/nn"
 	"scoresde/progress"
@@ -157,10 +158,11 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	}
 
 	start = time.Now()
-	st, err := Train(ctx, cfg, s, ds, net, opt)
+	trained, err := Train(ctx, cfg, s, ds, net, opt)
 	if err != nil {
 		return nil, err
 	}
+	st := trained.State
 	res.Losses = st.Losses
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
 		return nil, err
@@ -184,10 +186,11 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	tm.add("sample", start)
 
 	start = time.Now()
-	res.Metrics, err = sampleMetrics(ds, res.Samples, cfg.Splits)
+	ev, err := Evaluate(cfg, s, ds, res.Samples, score, trained, opt)
 	if err != nil {
 		return nil, err
 	}
+	res.Metrics = ev.Metrics
 	if err := writeJSON(out("metrics.json"), res.Metrics); err != nil {
 		return nil, err
 	}
@@ -195,7 +198,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 
 	if cfg.Figures {
 		start = time.Now()
-		files, err := drawFigures(cfg, s, ds, fwd, smp, untrained, score, st.Losses)
+		files, err := drawFigures(cfg, s, ds, fwd, smp, untrained, score, st.Losses, ev)
 		if err != nil {
 			return nil, err
 		}
@@ -207,6 +210,13 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 		return nil, err
 	}
 	if err := writeJSON(out("timing.json"), tm); err != nil {
+		return nil, err
+	}
+	last := 0.0
+	if n := len(st.Losses); n > 0 {
+		last = st.Losses[n-1]
+	}
+	if err := WriteReport(out("report.html"), cfg, tm, res.Metrics, &last); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -234,8 +244,9 @@ func keyOf(cfg Config) trainingKey {
 // Train fits net on ds, or continues from cfg.Resume, saving checkpoints to
 // OUT/checkpoint.json every cfg.CheckpointEvery epochs and when ctx is
 // cancelled (SIGINT, SIGTERM), with a progress bar.
-func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP, opt Options) (*train.State, error) {
+func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP, opt Options) (*Trained, error) {
 	st := &train.State{Net: net, RNG: rand.NewPCG(cfg.Seed, streamTrain)}
+	out := &Trained{}
 	if cfg.Resume != "" {
 		var saved trainingKey
 		var err error
@@ -251,12 +262,27 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 		return nil, err
 	}
 	defer tr.Close()
+	if cfg.GapEvery > 0 {
+		if out.Probe, err = newProbe(cfg, s, ds); err != nil {
+			return nil, err
+		}
+		if st.Epoch == 0 {
+			if err := out.measureGap(st); err != nil {
+				return nil, err
+			}
+		}
+	}
 	ckpt := filepath.Join(cfg.Out, CheckpointName)
 	save := func() error { return train.SaveCheckpoint(ckpt, st, keyOf(cfg)) }
 	steps := tr.StepsPerEpoch()
 	bar := progress.New(opt.Progress, "train", "steps", cfg.Train.Epochs*steps)
 	err = tr.Run(ctx, cfg.Train.Epochs, func(st *train.State) error {
 		bar.Update(st.Epoch*steps, fmt.Sprintf("epoch %d loss %.4f", st.Epoch, st.Losses[len(st.Losses)-1]))
+		if cfg.GapEvery > 0 && (st.Epoch%cfg.GapEvery == 0 || st.Epoch == cfg.Train.Epochs) {
+			if err := out.measureGap(st); err != nil {
+				return err
+			}
+		}
 		if cfg.CheckpointEvery > 0 && st.Epoch%cfg.CheckpointEvery == 0 {
 			return save()
 		}
@@ -282,7 +308,25 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 			return nil, err
 		}
 	}
-	return st, nil
+	out.State = st
+	return out, nil
+}
+
+// Trained is the result of Train: the final state, and the optimality gap
+// measured along the way on fixed draws (when cfg.GapEvery > 0).
+type Trained struct {
+	State      *train.State
+	Probe      *exact.LossProbe
+	GapHistory []GapPoint
+}
+
+func (t *Trained) measureGap(st *train.State) error {
+	g, err := t.Probe.Gap(samplingNet(st))
+	if err != nil {
+		return fmt.Errorf("optimality gap after epoch %d: %w", st.Epoch, err)
+	}
+	t.GapHistory = append(t.GapHistory, GapPoint{Epoch: st.Epoch, Gap: g.Mean, StdErr: g.StdErr})
+	return nil
 }
 
 // samplingNet is the EMA weights when training kept them, else the weights.

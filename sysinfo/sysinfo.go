@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type Info struct {
 	GOARCH     string   // e.g. "amd64"
 	Features   []string // SIMD and arithmetic features in Linux flag spelling, e.g. "avx2", "fma", "avx512f"
 	Time       string   // when Collect ran, UTC, RFC 3339
+	MHz        float64  // first core's clock from /proc/cpuinfo "cpu MHz"; 0 if unknown
 }
 
 // Unknown is the CPU model reported when none can be found.
@@ -33,13 +35,13 @@ const Unknown = "unknown"
 
 // Collect describes the current machine.
 func Collect() Info {
-	model := Unknown
+	model, mhz := Unknown, 0.0
 	if runtime.GOOS == "linux" {
-		if f, err := os.Open("/proc/cpuinfo"); err == nil {
-			if m, err := CPUModel(f); err == nil && m != "" {
+		if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+			if m, err := CPUModel(strings.NewReader(string(b))); err == nil && m != "" {
 				model = m
 			}
-			f.Close()
+			mhz = ClockMHz(string(b))
 		}
 	}
 	return Info{
@@ -51,7 +53,24 @@ func Collect() Info {
 		GOARCH:     runtime.GOARCH,
 		Features:   features(),
 		Time:       time.Now().UTC().Format(time.RFC3339),
+		MHz:        mhz,
 	}
+}
+
+// ClockMHz returns the first "cpu MHz" value of /proc/cpuinfo text, or 0.
+// It is the current clock, not the maximum, so peak estimates from it are
+// rough.
+func ClockMHz(cpuinfo string) float64 {
+	for _, line := range strings.Split(cpuinfo, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok && strings.TrimSpace(k) == "cpu MHz" {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err == nil && f > 0 {
+				return f
+			}
+		}
+	}
+	return 0
 }
 
 // modelKeys are the /proc/cpuinfo keys that name the processor, best first:

@@ -193,3 +193,19 @@ func TestPairs(t *testing.T) {
 		t.Errorf("Pairs = %q does not match %+v", p, info)
 	}
 }
+
+func TestClockMHz(t *testing.T) {
+	cases := []struct {
+		in   string
+		want float64
+	}{
+		{"processor\t: 0\ncpu MHz\t\t: 1996.249\ncpu MHz\t\t: 3000\n", 1996.249},
+		{"processor\t: 0\n", 0},
+		{"cpu MHz : abc\n", 0},
+	}
+	for _, c := range cases {
+		if got := ClockMHz(c.in); got != c.want {
+			t.Errorf("ClockMHz(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}

@@ -118,4 +118,11 @@ func evalFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Var(floatList{&c.Splits}, "splits", "split points between wells for the mass-share metric (1-D)")
 	fs.BoolVar(&c.Figures, "figures", c.Figures, "draw figures (PNG and SVG)")
 	fs.BoolVar(&c.NLL, "nll", c.NLL, "compute the negative log-likelihood through the probability-flow ODE")
+	fs.IntVar(&c.GapEvery, "gap-every", c.GapEvery, "measure the optimality gap every so many epochs (0: off)")
+	fs.StringVar(&c.Truth, "truth", c.Truth, "potential whose Gibbs density (at --beta) the data follow: auto (the generating potential; none for a data file), none, or a name")
+}
+
+func checkpointFlags(fs *flag.FlagSet, c *pipeline.Config) {
+	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "save OUT/checkpoint.json every so many epochs (and on SIGINT/SIGTERM); 0: only on interruption")
+	fs.StringVar(&c.Resume, "resume", c.Resume, "continue training from this checkpoint.json (same flags as the interrupted run)")
 }

@@ -54,8 +54,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sdeFlags(fs.FlagSet, &cfg)
 	trainFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
-	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "save DIR/checkpoint.json every so many epochs (and on SIGINT/SIGTERM); 0: only on interruption")
-	fs.StringVar(&cfg.Resume, "resume", cfg.Resume, "continue training from this checkpoint.json (same flags as the interrupted run)")
+	checkpointFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err

@@ -32,11 +32,7 @@ func finishFlags(fs *flagSet, args []string, c *common) error {
 		return err
 	}
 	if c.configFile != "" {
-		vals, err := config.Load(c.configFile)
-		if err != nil {
-			return usage(err)
-		}
-		if err := config.Apply(fs.FlagSet, vals); err != nil {
+		if err := config.ApplyFile(fs.FlagSet, c.configFile); err != nil {
 			return usage(err)
 		}
 	}
@@ -60,6 +56,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	sampleFlags(fs.FlagSet, &cfg)
 	evalFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
+	checkpointFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
