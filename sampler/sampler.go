@@ -41,10 +41,38 @@ type Result struct {
 	NFE int
 }
 
-// Options controls a reverse-time run.
+// Options controls a sampling run. The zero value of every field added
+// after N and Keep selects its default, so Options{N: 500} means what it
+// always did: the notebook's Euler–Maruyama run.
 type Options struct {
-	N    int   // number of steps (notebook: 500)
-	Keep []int // reverse step indices 0..N to keep snapshots of
+	N    int   // number of steps (notebook: 500); unused by the adaptive "rk45" solver
+	Keep []int // reverse step indices 0..N to keep snapshots of (before Denoise)
+
+	// Method selects the sampler in Sample: "em" (default, EulerMaruyama),
+	// "rd" (ReverseDiffusion), "pc" (PredictorCorrector) or "ode"
+	// (ProbabilityFlowODE).
+	Method string
+	// ODESolver selects the probability-flow integrator: "rk45" (default,
+	// adaptive Dormand–Prince), "heun" or "rk4" (N fixed steps).
+	ODESolver string
+	// Eps is the end time ε of the reverse run; 0 selects the SDE's
+	// MinTime (0 for VE, as in the notebook; 1e-5 for VP and sub-VP).
+	Eps float64
+	// CorrectorSteps is the number of Langevin steps per predictor step of
+	// "pc"; 0 selects DefaultCorrectorSteps.
+	CorrectorSteps int
+	// SNR is the Langevin corrector's signal-to-noise ratio; 0 selects
+	// DefaultSNR.
+	SNR float64
+	// RTol and ATol are the "rk45" tolerances; 0 selects DefaultRTol and
+	// DefaultATol.
+	RTol, ATol float64
+	// MaxSteps bounds the "rk45" steps; 0 selects the ode package default.
+	MaxSteps int
+	// Denoise ends with one Tweedie step x ← (x + s(ε)² s_θ(x, ε))/m(ε),
+	// the posterior mean E[x₀ | x_ε] under the model; it costs one more
+	// score evaluation.
+	Denoise bool
 }
 
 func (o Options) validate() error {
@@ -81,18 +109,20 @@ func (s *snapshotter) at(i int, x []float64) {
 
 // EulerMaruyama integrates the reverse-time SDE
 // dY = (−f(Y,T−τ) + g(T−τ)² s(Y,T−τ)) dτ + g(T−τ) dW
-// from the prior draws in x (modified in place) on the notebook's grid
-// t_i = T − iΔt, i = 0..N−1, with Δt = T/N.
+// from the prior draws in x (modified in place) on the grid
+// t_i = T − iΔt, i = 0..N−1, with Δt = (T−ε)/N, ending at t_N = ε. With
+// the default ε = 0 of VE this is the notebook's grid, Δt = T/N.
 func EulerMaruyama(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand) (*Result, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	if len(x)%score.Dim() != 0 {
-		return nil, fmt.Errorf("sampler: %d values do not split into points of dimension %d", len(x), score.Dim())
+	eps, err := prepare(s, score, x, o, rng, true)
+	if err != nil {
+		return nil, err
 	}
 	snap := newSnapshotter(o.Keep)
 	sc := make([]float64, len(x))
-	dt := s.T() / float64(o.N)
+	dt := (s.T() - eps) / float64(o.N)
 	sq := math.Sqrt(dt)
 	snap.at(0, x)
 	for i := range o.N {
@@ -105,5 +135,5 @@ func EulerMaruyama(s sde.SDE, score Score, x []float64, o Options, rng *rand.Ran
 		}
 		snap.at(i+1, x)
 	}
-	return &Result{X: x, Snapshots: snap.out, NFE: o.N}, nil
+	return finish(s, score, x, o, eps, snap, o.N)
 }
