@@ -26,6 +26,15 @@ func scoreGrid(score sampler.Score, lo, hi, T float64) (x, t, u []float64) {
 	return x, t, u
 }
 
+// dataRange is the smallest and largest coordinate of the data.
+func dataRange(ds *data.Set) (float64, float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range ds.X {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
+}
+
 // plotRange is the notebook's [−2, 2], widened to the data when needed.
 func plotRange(ds *data.Set) (float64, float64) {
 	lo, hi := -2.0, 2.0
@@ -146,7 +155,10 @@ func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float
 			return err
 		}
 		var ser []figures.Series
-		xs := stats.Linspace(lo, hi, 400)
+		// The data's own range: far from the data the optimum's score is
+		// huge and uninformative (the model is never trained there).
+		dlo, dhi := dataRange(ds)
+		xs := stats.Linspace(dlo-0.1, dhi+0.1, 400)
 		out := make([]float64, len(xs))
 		for k, f := range []float64{0, 0.25, 0.5, 1} {
 			tt := f * s.T()

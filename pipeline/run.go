@@ -344,7 +344,7 @@ func samplingNet(st *train.State) *nn.MLP {
 func Sample(s sde.SDE, score sampler.Score, d int, sc SampleConfig, keep []int, rng *rand.Rand, opt Options) (*sampler.Result, error) {
 	x := make([]float64, sc.N*d)
 	s.SamplePrior(rng, x)
-	return sampler.EulerMaruyama(s, score, x, samplerOptions(sc, keep), rng)
+	return sampler.Sample(s, score, x, samplerOptions(sc, keep), rng)
 }
 
 func writeJSON(path string, v any) error {

@@ -3,5 +3,12 @@ package pipeline
 import "scoresde/sampler"
 
 func samplerOptions(sc SampleConfig, keep []int) sampler.Options {
-	return sampler.Options{N: sc.Steps, Keep: keep}
+	o := sampler.Options{
+		N: sc.Steps, Keep: keep, Method: sc.Method, ODESolver: sc.ODESolver,
+		CorrectorSteps: sc.CorrectorSteps, SNR: sc.SNR, RTol: sc.RTol, ATol: sc.ATol, Denoise: sc.Denoise,
+	}
+	if sc.Eps > 0 {
+		o.Eps = sc.Eps
+	}
+	return o
 }
