@@ -67,6 +67,14 @@ func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (
 	if err := writeData(filepath.Join(cfg.Out, "samples."+cfg.Format), smp, cfg.Format); err != nil {
 		return nil, 0, err
 	}
+	if err := writeJSON(filepath.Join(cfg.Out, "config.json"), struct {
+		Model  string       `json:"model"`
+		Sample SampleConfig `json:"sample"`
+		Seed   uint64       `json:"seed"`
+		Format string       `json:"format"`
+	}{modelPath, cfg.Sample, cfg.Seed, cfg.Format}); err != nil {
+		return nil, 0, err
+	}
 	return smp, res.NFE, nil
 }
 

@@ -9,9 +9,11 @@ import (
 // SDE uses. Start from DefaultParams and change what you need: New takes
 // the values as given, so a zero field is a zero parameter, not "default".
 type Params struct {
-	EtaMin, EtaMax   float64 // VE: kernel std at t=0 and t=T
-	BetaMin, BetaMax float64 // VP, SubVP: β at t=0 and t=T (in T=1 units)
-	T                float64 // final time, all SDEs
+	EtaMin  float64 `json:"eta_min"`  // VE: kernel std at t=0
+	EtaMax  float64 `json:"eta_max"`  // VE: kernel std at t=T
+	BetaMin float64 `json:"beta_min"` // VP, SubVP: β at t=0 (in T=1 units)
+	BetaMax float64 `json:"beta_max"` // VP, SubVP: β at t=T (in T=1 units)
+	T       float64 `json:"T"`        // final time, all SDEs
 }
 
 // DefaultParams are the notebook's VE (η_min=0.03, η_max=2) and Song et

@@ -24,12 +24,12 @@ const (
 
 // Config holds the training hyper-parameters.
 type Config struct {
-	Epochs    int     // full passes over the data (notebook: 5000)
-	BatchSize int     // rows per step (notebook: 2000); the incomplete last batch is dropped
-	LR        float64 // Adam learning rate (notebook: 1e-3)
-	MinTime   float64 // ε in t ~ U[ε, T]; negative means the SDE's default
-	Weighting string  // WeightStd2 (default) or WeightG2
-	EMA       float64 // EMA decay of the weights; 0 disables
+	Epochs    int     `json:"epochs"`     // full passes over the data (notebook: 5000)
+	BatchSize int     `json:"batch_size"` // rows per step (notebook: 2000); the incomplete last batch is dropped
+	LR        float64 `json:"lr"`         // Adam learning rate (notebook: 1e-3)
+	MinTime   float64 `json:"min_time"`   // ε in t ~ U[ε, T]; negative means the SDE's default
+	Weighting string  `json:"weighting"`  // WeightStd2 (default) or WeightG2
+	EMA       float64 `json:"ema"`        // EMA decay of the weights; 0 disables
 }
 
 // DefaultConfig is the notebook's.

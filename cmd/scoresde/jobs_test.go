@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"scoresde/train"
+)
+
+var small = []string{"--n-data", "400", "--batch", "100", "--hidden", "16,16", "-q"}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs := run(t, args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d\n%s%s", args, code, out, errs)
+	}
+	return out
+}
+
+// Training in two legs through a checkpoint gives the same model.json, byte
+// for byte, as training in one go.
+func TestTrainResumeMatchesUninterrupted(t *testing.T) {
+	full, legs := t.TempDir(), t.TempDir()
+	mustRun(t, append([]string{"train", "--epochs", "6", "--out", full}, small...)...)
+	mustRun(t, append([]string{"train", "--epochs", "3", "--out", legs}, small...)...)
+	mustRun(t, append([]string{"train", "--epochs", "6", "--out", legs, "--resume", filepath.Join(legs, "checkpoint.json")}, small...)...)
+	a, _ := os.ReadFile(filepath.Join(full, "model.json"))
+	b, _ := os.ReadFile(filepath.Join(legs, "model.json"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Error("resumed model differs from the uninterrupted one")
+	}
+	// Resuming with other settings is refused.
+	code, _, errs := run(t, append([]string{"train", "--epochs", "6", "--lr", "0.01", "--out", legs, "--resume", filepath.Join(legs, "checkpoint.json")}, small...)...)
+	if code == 0 || !strings.Contains(errs, "same flags") {
+		t.Errorf("mismatched resume: exit %d, %s", code, errs)
+	}
+}
+
+// SIGINT mid-training saves a checkpoint that loads and resumes.
+func TestSignalLeavesLoadableCheckpoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "scoresde")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(bin, append([]string{"train", "--epochs", "100000", "--checkpoint-every", "0", "--out", dir}, small...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130; stderr %s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "--resume") {
+		t.Errorf("stderr does not say how to resume: %s", stderr.String())
+	}
+	st, err := train.LoadCheckpoint(filepath.Join(dir, "checkpoint.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Epoch < 1 {
+		t.Fatalf("checkpoint at epoch %d", st.Epoch)
+	}
+	mustRun(t, append([]string{"train", "--epochs", strconv.Itoa(st.Epoch + 2), "--out", dir, "--resume", filepath.Join(dir, "checkpoint.json")}, small...)...)
+}
+
+// The report is one self-contained HTML file: it references nothing outside.
+func TestRunReportIsSelfContained(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, append([]string{"run", "--out", dir}, tiny...)...)
+	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	for _, bad := range []string{"http://", "https://", "<script src", "<link", "@import"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report.html contains %q", bad)
+		}
+	}
+	if n := strings.Count(html, "data:image/png;base64,"); n < 10 {
+		t.Errorf("report inlines %d figures, want ≥ 10", n)
+	}
+	// eval on the run's outputs reproduces the run's sample metrics.
+	dir2 := t.TempDir()
+	out := mustRun(t, "eval", "--data", filepath.Join(dir, "dataset.csv"), "--samples", filepath.Join(dir, "samples.csv"),
+		"--model", filepath.Join(dir, "model.json"), "--truth", "fourwell", "--out", dir2, "--steps", "20")
+	for _, want := range []string{"W1(samples, data)", "optimality gap", "NLL", "Gibbs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"metrics.json", "report.html", "fig12_cdf.png"} {
+		if _, err := os.Stat(filepath.Join(dir2, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// Data come in as .npy and the config file sets flags the command line does not.
+func TestNpyDataAndConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	npy := filepath.Join(dir, "d.npy")
+	writeNpy(t, npy, 300, 2)
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("epochs: 2\nbatch: 100\nhidden: [8, 8]\nn: 50\nsteps: 5\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	mustRun(t, "run", "--data", npy, "--config", cfg, "--epochs", "3", "--out", out, "-q", "--format", "npy")
+	b, _ := os.ReadFile(filepath.Join(out, "config.json"))
+	for _, want := range []string{`"epochs": 3`, `"batch_size": 100`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("config.json lacks %s", want)
+		}
+	}
+	for _, f := range []string{"samples.npy", "fig_scatter.png", "fig_density2d.png", "fig_marginals.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// writeNpy writes an n×d float64 .npy file of a two-blob mixture.
+func writeNpy(t *testing.T, path string, n, d int) {
+	t.Helper()
+	hdr := "{'descr': '<f8', 'fortran_order': False, 'shape': (" + strconv.Itoa(n) + ", " + strconv.Itoa(d) + "), }"
+	pad := 64 - (10+len(hdr)+1)%64
+	hdr += strings.Repeat(" ", pad) + "\n"
+	var buf bytes.Buffer
+	buf.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&buf, binary.LittleEndian, uint16(len(hdr)))
+	buf.WriteString(hdr)
+	for i := range n * d {
+		v := math.Sin(float64(i)) * 0.3
+		if i/d%2 == 0 {
+			v += 1
+		}
+		binary.Write(&buf, binary.LittleEndian, v)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
