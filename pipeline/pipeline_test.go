@@ -1,0 +1,115 @@
+package pipeline
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"scoresde/data"
+)
+
+// mixture draws n points from three well-separated 2-D Gaussians with
+// weights w.
+func mixture(n int, w []float64, seed uint64) (*data.Set, [][2]float64) {
+	centres := [][2]float64{{-1, -1}, {1, -0.5}, {0, 1.2}}
+	rng := rand.New(rand.NewPCG(seed, 5))
+	ds := data.New(n, 2)
+	for i := range n {
+		u, k := rng.Float64(), 0
+		for u > w[k] && k < len(w)-1 {
+			u -= w[k]
+			k++
+		}
+		ds.X[2*i] = centres[k][0] + 0.15*rng.NormFloat64()
+		ds.X[2*i+1] = centres[k][1] + 0.15*rng.NormFloat64()
+	}
+	return ds, centres
+}
+
+// Trained on a 2-D Gaussian mixture, the model's samples recover the
+// component weights.
+func TestTwoDimensionalMixtureWeights(t *testing.T) {
+	w := []float64{0.5, 0.3, 0.2}
+	ds, centres := mixture(3000, w, 1)
+	cfg := Default()
+	cfg.Out = t.TempDir()
+	cfg.Data.File = "mixture"
+	cfg.Net.Hidden = []int{64, 64}
+	cfg.Train.BatchSize, cfg.Train.Epochs, cfg.Train.LR = 500, 400, 3e-3
+	cfg.Sample.N, cfg.Sample.Steps = 3000, 200
+	cfg.Figures, cfg.NLL, cfg.GapEvery = false, false, 0
+	cfg.EtaMaxFromData = true
+	if err := FitToData(&cfg, ds); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), cfg, ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := make([]float64, 3)
+	for i := range res.Samples.Len() {
+		p := res.Samples.Row(i)
+		best, bd := 0, math.Inf(1)
+		for k, c := range centres {
+			if d := math.Hypot(p[0]-c[0], p[1]-c[1]); d < bd {
+				best, bd = k, d
+			}
+		}
+		counts[best]++
+	}
+	// Sampling noise alone is sqrt(w(1−w)/n) ≤ 0.009; 0.05 also allows for
+	// the model's own error after a short training.
+	for k := range w {
+		got := counts[k] / float64(res.Samples.Len())
+		t.Logf("component %d: weight %.3f, sampled %.3f", k, w[k], got)
+		if math.Abs(got-w[k]) > 0.05 {
+			t.Errorf("component %d: sampled share %.3f, want %.2f ± 0.05", k, got, w[k])
+		}
+	}
+}
+
+func TestDiameter(t *testing.T) {
+	ds, _ := data.FromRows([][]float64{{0, 0}, {3, 4}, {1, 1}})
+	if d := Diameter(ds); d != 5 {
+		t.Errorf("diameter %v, want 5", d)
+	}
+	one := &data.Set{D: 1, X: []float64{-1, 2.5, 0}}
+	if d := Diameter(one); d != 3.5 {
+		t.Errorf("1-D diameter %v, want 3.5", d)
+	}
+}
+
+func TestFlopsPerRowMatchesIssueCount(t *testing.T) {
+	// The notebook's net at batch 2000: 20.6 MFLOP forward, 40.8 backward.
+	fwd, bwd := flopsPerRow([]int{2, 50, 50, 50, 1})
+	if f, b := 2000*fwd/1e6, 2000*bwd/1e6; math.Abs(f-20.6) > 0.05 || math.Abs(b-40.8) > 0.05 {
+		t.Errorf("forward %.2f, backward %.2f MFLOP; want 20.6 and 40.8", f, b)
+	}
+}
+
+func TestValidateRejects(t *testing.T) {
+	bad := map[string]func(*Config){
+		"eta":      func(c *Config) { c.SDE.EtaMin = 3 },
+		"sampler":  func(c *Config) { c.Sample.Method = "x" },
+		"solver":   func(c *Config) { c.Sample.ODESolver = "x" },
+		"splits":   func(c *Config) { c.Splits = []float64{1, 0} },
+		"format":   func(c *Config) { c.Format = "xls" },
+		"hidden":   func(c *Config) { c.Net.Hidden = []int{0} },
+		"nohidden": func(c *Config) { c.Net.Hidden = nil },
+		"truth":    func(c *Config) { c.Truth = "x" },
+		"samples":  func(c *Config) { c.Sample.N = 0 },
+		"snr":      func(c *Config) { c.Sample.SNR = -1 },
+		"ckpt":     func(c *Config) { c.CheckpointEvery = -1 },
+	}
+	for name, f := range bad {
+		c := Default()
+		f(&c)
+		if c.Validate() == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := Default().Validate(); err != nil {
+		t.Error(err)
+	}
+}
