@@ -20,7 +20,7 @@ type DataConfig struct {
 	Beta      float64   `json:"beta"`
 	Dt        float64   `json:"dt"`
 	N         int       `json:"n"`
-	X0        []float64 `json:"x0"`
+	X0        []float64 `json:"x0"` // nil: the potential's own start point
 	Seed      uint64    `json:"seed"`
 }
 
@@ -83,7 +83,7 @@ type Config struct {
 func Default() Config {
 	lc := langevin.DefaultConfig()
 	return Config{
-		Data:            DataConfig{Potential: "fourwell", Beta: lc.Beta, Dt: lc.Dt, N: lc.N, X0: []float64{0}, Seed: 42},
+		Data:            DataConfig{Potential: "fourwell", Beta: lc.Beta, Dt: lc.Dt, N: lc.N, Seed: 42},
 		SDE:             SDEConfig{Name: "ve", Params: sde.DefaultParams()},
 		Net:             NetConfig{Hidden: []int{50, 50, 50}},
 		Train:           train.DefaultConfig(),

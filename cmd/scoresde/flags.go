@@ -71,7 +71,7 @@ func dataFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Float64Var(&c.Data.Beta, "beta", c.Data.Beta, "inverse temperature β of the Langevin dynamics")
 	fs.Float64Var(&c.Data.Dt, "dt", c.Data.Dt, "Langevin time step")
 	fs.IntVar(&c.Data.N, "n-data", c.Data.N, "number of Langevin states to record")
-	fs.Var(floatList{&c.Data.X0}, "x0", "Langevin start point, comma-separated (default: the potential's own)")
+	fs.Var(floatList{&c.Data.X0}, "x0", "Langevin start point, comma-separated; unset: the potential's own (fourwell: 0)")
 	fs.Uint64Var(&c.Data.Seed, "data-seed", c.Data.Seed, "seed of the Langevin noise")
 }
 
