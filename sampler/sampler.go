@@ -1,5 +1,16 @@
 // Package sampler generates samples by running an SDE backwards in time with
-// a learned (or exact) score ∇ log p_t.
+// a learned (or exact) score ∇ log p_t, and evaluates the model's
+// likelihood.
+//
+// The samplers follow Song et al. 2021, "Score-Based Generative Modeling
+// through Stochastic Differential Equations": reverse-time Euler–Maruyama
+// (EulerMaruyama, the notebook's), the reverse-diffusion predictor
+// (ReverseDiffusion), predictor–corrector with Langevin correction
+// (PredictorCorrector) and the probability-flow ODE (ProbabilityFlowODE);
+// Sample dispatches on Options.Method. Likelihood computes the negative
+// log-likelihood of the probability-flow model by the instantaneous change
+// of variables. All work on a batch of points that share one time per score
+// evaluation and report NFE, the score evaluations per point.
 package sampler
 
 import (
