@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"scoresde/langevin"
+	"scoresde/sampler"
 	"scoresde/sde"
 	"scoresde/train"
 )
@@ -87,7 +88,7 @@ func Default() Config {
 		SDE:             SDEConfig{Name: "ve", Params: sde.DefaultParams()},
 		Net:             NetConfig{Hidden: []int{50, 50, 50}},
 		Train:           train.DefaultConfig(),
-		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: 1, SNR: 0.16, RTol: 1e-5, ATol: 1e-5, Eps: -1},
+		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: sampler.DefaultCorrectorSteps, SNR: sampler.DefaultSNR, RTol: sampler.DefaultRTol, ATol: sampler.DefaultATol, Eps: -1},
 		Seed:            0,
 		Splits:          []float64{-0.5, 0, 0.5},
 		Truth:           "auto",

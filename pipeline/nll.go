@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"scoresde/data"
+	"scoresde/progress"
 	"scoresde/sampler"
 	"scoresde/sde"
 )
@@ -24,10 +25,13 @@ type NLL struct {
 
 func likelihood(s sde.SDE, score sampler.ScoreDiv, x *data.Set, on string, sc SampleConfig, opt Options) (*NLL, error) {
 	o := samplerOptions(sc, nil)
-	r, err := sampler.Likelihood(s, score, x.X, o)
+	bar := progress.New(opt.Progress, "likelihood", "score evals", 0)
+	counted := &countingScoreDiv{countingScore: countingScore{inner: score, bar: bar}, div: score}
+	r, err := sampler.Likelihood(s, counted, x.X, o)
 	if err != nil {
 		return nil, fmt.Errorf("likelihood: %w", err)
 	}
+	bar.Finish(r.NFE, "")
 	n := len(r.PerPoint)
 	v := 0.0
 	for _, p := range r.PerPoint {

@@ -344,7 +344,12 @@ func samplingNet(st *train.State) *nn.MLP {
 func Sample(s sde.SDE, score sampler.Score, d int, sc SampleConfig, keep []int, rng *rand.Rand, opt Options) (*sampler.Result, error) {
 	x := make([]float64, sc.N*d)
 	s.SamplePrior(rng, x)
-	return sampler.Sample(s, score, x, samplerOptions(sc, keep), rng)
+	bar := progress.New(opt.Progress, "sample", "score evals", expectedNFE(sc))
+	res, err := sampler.Sample(s, &countingScore{inner: score, bar: bar}, x, samplerOptions(sc, keep), rng)
+	if err == nil {
+		bar.Finish(res.NFE, "")
+	}
+	return res, err
 }
 
 func writeJSON(path string, v any) error {

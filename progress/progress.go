@@ -22,7 +22,8 @@ type Bar struct {
 	now      func() time.Time
 }
 
-// New starts a bar for total units of work; w == nil gives a silent bar.
+// New starts a bar for total units of work (≤ 0 when unknown: the bar
+// then only counts); w == nil gives a silent bar.
 func New(w io.Writer, label, unit string, total int) *Bar {
 	if w == nil {
 		return nil
@@ -54,6 +55,13 @@ func (b *Bar) Finish(done int, extra string) {
 
 func (b *Bar) line(done int, t time.Time, extra string) string {
 	const width = 24
+	if b.total <= 0 { // unknown amount of work (an adaptive solver): count only
+		s := fmt.Sprintf("%s %d %s, %.1fs", b.label, done, b.unit, t.Sub(b.start).Seconds())
+		if extra != "" {
+			s += "  " + extra
+		}
+		return s
+	}
 	frac := 0.0
 	if b.total > 0 {
 		frac = float64(done) / float64(b.total)

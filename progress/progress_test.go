@@ -37,3 +37,12 @@ func TestNilBarIsSilent(t *testing.T) {
 	b.Update(1, "")
 	b.Finish(1, "")
 }
+
+func TestUnknownTotalCounts(t *testing.T) {
+	var buf bytes.Buffer
+	b := New(&buf, "ode", "evals", 0)
+	b.Finish(42, "")
+	if got := buf.String(); !strings.Contains(got, "ode 42 evals") || strings.Contains(got, "ETA") {
+		t.Errorf("got %q", got)
+	}
+}

@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"scoresde/progress"
+	"scoresde/sampler"
+)
+
+// countingScore reports each batch score evaluation to a progress bar, so
+// every sampler and the likelihood show progress without knowing of it.
+type countingScore struct {
+	inner sampler.Score
+	bar   *progress.Bar
+	done  int
+}
+
+func (c *countingScore) Dim() int { return c.inner.Dim() }
+
+func (c *countingScore) Score(x []float64, t float64, out []float64) {
+	c.inner.Score(x, t, out)
+	c.done++
+	c.bar.Update(c.done, "")
+}
+
+// countingScoreDiv is countingScore for scores with a divergence.
+type countingScoreDiv struct {
+	countingScore
+	div sampler.ScoreDiv
+}
+
+func (c *countingScoreDiv) ScoreDiv(x []float64, t float64, out, div []float64) {
+	c.div.ScoreDiv(x, t, out, div)
+	c.done++
+	c.bar.Update(c.done, "")
+}
+
+// expectedNFE is the number of score evaluations a fixed-step sampler
+// makes; 0 for the adaptive RK45, whose count is not known in advance.
+func expectedNFE(sc SampleConfig) int {
+	n := sc.Steps
+	switch sc.Method {
+	case "pc":
+		n *= 1 + sc.CorrectorSteps
+	case "ode":
+		switch sc.ODESolver {
+		case "heun":
+			n *= 2
+		case "rk4":
+			n *= 4
+		default:
+			return 0
+		}
+	}
+	if sc.Denoise {
+		n++
+	}
+	return n
+}
