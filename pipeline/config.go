@@ -75,6 +75,9 @@ type Config struct {
 	// CheckpointEvery saves OUT/checkpoint.json every so many epochs (0:
 	// only when interrupted); Resume continues from such a file.
 	CheckpointEvery int `json:"checkpoint_every"`
+	// Center trains on the data minus their mean and adds it back to the
+	// samples, so the prior N(0, ·) sits on the data wherever they lie.
+	Center bool `json:"center"`
 	// EtaMaxFromData sets the VE prior's std to the data's diameter.
 	EtaMaxFromData bool   `json:"eta_max_from_data"`
 	Resume         string `json:"resume,omitempty"`
@@ -98,6 +101,7 @@ func Default() Config {
 		Figures:         true,
 		NLL:             true,
 		CheckpointEvery: 500,
+		Center:          true,
 	}
 }
 

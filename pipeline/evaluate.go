@@ -4,21 +4,22 @@ import (
 	"scoresde/data"
 	"scoresde/exact"
 	"scoresde/sampler"
-	"scoresde/sde"
 )
 
 // Evaluation is everything Evaluate computed, for metrics.json, the
 // summary, figures and the report.
 type Evaluation struct {
 	Metrics *Metrics
-	Gibbs   *exact.Gibbs // nil when the target density is unknown
-	Probe   *exact.LossProbe
+	Gibbs   *exact.Gibbs     // nil when the target density is unknown
+	Probe   *exact.LossProbe // on the centred data the network trained on
+	// Optimum is the exact DSM optimum in the data's coordinates.
+	Optimum sampler.Score
 }
 
 // Evaluate compares samples with the data and, where known, with the exact
 // target; with a score model it also measures the optimality gap (reusing
 // trained's probe and gap history when given) and the likelihood.
-func Evaluate(cfg Config, s sde.SDE, ds, smp *data.Set, score sampler.ScoreDiv, trained *Trained, opt Options) (*Evaluation, error) {
+func Evaluate(cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt Options) (*Evaluation, error) {
 	m, err := sampleMetrics(ds, smp, cfg.Splits)
 	if err != nil {
 		return nil, err
@@ -34,15 +35,17 @@ func Evaluate(cfg Config, s sde.SDE, ds, smp *data.Set, score sampler.ScoreDiv, 
 			return nil, err
 		}
 	}
-	if score == nil {
+	if model == nil {
 		return ev, nil
 	}
+	// The gap compares the network with the optimum for the data it saw.
 	if trained != nil && trained.Probe != nil {
 		ev.Probe = trained.Probe
-	} else if ev.Probe, err = newProbe(cfg, s, ds); err != nil {
+	} else if ev.Probe, err = newProbe(cfg, model.SDE, model.Centre(ds, 0)); err != nil {
 		return nil, err
 	}
-	if m.Optimality, err = optimality(ev.Probe, score); err != nil {
+	ev.Optimum = &shiftedScore{inner: ev.Probe.Optimum(), sde: model.SDE, shift: model.Shift}
+	if m.Optimality, err = optimality(ev.Probe, model.Net); err != nil {
 		return nil, err
 	}
 	if trained != nil {
@@ -53,7 +56,7 @@ func Evaluate(cfg Config, s sde.SDE, ds, smp *data.Set, score sampler.ScoreDiv, 
 		if err != nil {
 			return nil, err
 		}
-		if m.NLL, err = likelihood(s, score, held, what, cfg.Sample, opt); err != nil {
+		if m.NLL, err = likelihood(model, held, what, cfg.Sample, opt); err != nil {
 			return nil, err
 		}
 	}

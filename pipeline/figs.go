@@ -139,8 +139,8 @@ var grey = color.Gray{Y: 140}
 // weighted score error field, learned vs exact score lines, the free-energy
 // profile and the CDFs.
 func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float64, model sampler.Score, ev *Evaluation, lo, hi float64) error {
-	if ev.Probe != nil {
-		opt := ev.Probe.Optimum()
+	if ev.Optimum != nil && model != nil {
+		opt := ev.Optimum
 		x, t, u := scoreGrid(model, lo, hi, s.T())
 		_, _, us := scoreGrid(opt, lo, hi, s.T())
 		e := make([]float64, len(u))

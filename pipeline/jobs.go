@@ -9,7 +9,6 @@ import (
 	"scoresde/data"
 	"scoresde/nn"
 	"scoresde/sampler"
-	"scoresde/sde"
 	"scoresde/train"
 )
 
@@ -29,18 +28,23 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	if err != nil {
 		return nil, nil, err
 	}
+	model := &Model{Net: net, SDE: s}
+	if cfg.Center {
+		model.Shift = Mean(ds)
+	}
 	start := time.Now()
-	trained, err := Train(ctx, cfg, s, ds, net, opt)
+	trained, err := Train(ctx, cfg, s, model.Centre(ds, 0), net, opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	st := trained.State
 	tm.add("train", start)
+	st := trained.State
+	model.Net = samplingNet(st)
 	out := func(n string) string { return filepath.Join(cfg.Out, n) }
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
 		return nil, nil, err
 	}
-	if err := SaveModel(out("model.json"), cfg, st); err != nil {
+	if err := SaveModel(out("model.json"), cfg, model, st.EMA != nil, st.Epoch); err != nil {
 		return nil, nil, err
 	}
 	if err := writeJSON(out("config.json"), cfg); err != nil {
@@ -52,18 +56,18 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 // SampleJob loads a model.json, draws cfg.Sample.N samples and writes
 // OUT/samples.FORMAT. It is 'scoresde sample'.
 func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (*data.Set, int, error) {
-	net, s, _, err := LoadModel(modelPath)
+	model, _, err := LoadModel(modelPath)
 	if err != nil {
 		return nil, 0, err
 	}
 	if err := PrepareOut(cfg.Out); err != nil {
 		return nil, 0, err
 	}
-	res, err := Sample(s, net, net.Out, cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
+	res, err := model.Sample(cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
 	if err != nil {
 		return nil, 0, err
 	}
-	smp := &data.Set{D: net.Out, X: res.X}
+	smp := &data.Set{D: model.Dim(), X: res.X}
 	if err := writeData(filepath.Join(cfg.Out, "samples."+cfg.Format), smp, cfg.Format); err != nil {
 		return nil, 0, err
 	}
@@ -81,7 +85,8 @@ func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (
 // EvalJob evaluates samples (a file, or drawn from the model when
 // samplesPath is empty) against the data and the exact target, with the
 // model's optimality gap and likelihood when modelPath is given. It writes
-// OUT/metrics.json and the evaluation figures. It is 'scoresde eval'.
+// OUT/metrics.json, the evaluation figures and report.html. It is
+// 'scoresde eval'.
 func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPath string, opt Options) (*Evaluation, error) {
 	if samplesPath == "" && modelPath == "" {
 		return nil, fmt.Errorf("eval needs --samples FILE, --model FILE, or both")
@@ -89,22 +94,20 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 	if err := PrepareOut(cfg.Out); err != nil {
 		return nil, err
 	}
-	var (
-		net *nn.MLP
-		s   sde.SDE
-		err error
-	)
+	var model *Model
+	s, err := cfg.SDE.Build()
+	if err != nil {
+		return nil, err
+	}
 	if modelPath != "" {
 		var mf *ModelFile
-		if net, s, mf, err = LoadModel(modelPath); err != nil {
+		if model, mf, err = LoadModel(modelPath); err != nil {
 			return nil, err
 		}
 		if mf.Dim != ds.D {
 			return nil, fmt.Errorf("model %s is for dimension %d but the data have dimension %d", modelPath, mf.Dim, ds.D)
 		}
-		cfg.SDE = mf.SDE
-	} else if s, err = cfg.SDE.Build(); err != nil {
-		return nil, err
+		cfg.SDE, s = mf.SDE, model.SDE
 	}
 	var smp *data.Set
 	if samplesPath != "" {
@@ -115,36 +118,28 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 			return nil, fmt.Errorf("samples in %s have dimension %d but the data have dimension %d; pass samples of the same data", samplesPath, smp.D, ds.D)
 		}
 	} else {
-		r, err := Sample(s, net, ds.D, cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
+		r, err := model.Sample(cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
 		if err != nil {
 			return nil, err
 		}
 		smp = &data.Set{D: ds.D, X: r.X}
 	}
-	var score sampler.ScoreDiv
-	if net != nil {
-		score = net
-	}
-	ev, err := Evaluate(cfg, s, ds, smp, score, nil, opt)
+	ev, err := Evaluate(cfg, ds, smp, model, nil, opt)
 	if err != nil {
 		return nil, err
 	}
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, err
 	}
-	if cfg.Figures {
+	if cfg.Figures && ds.D == 1 {
 		path := func(name string) string { return filepath.Join(cfg.Out, name) }
 		lo, hi := plotRange(ds)
-		if ds.D == 1 {
-			var model sampler.Score
-			if net != nil {
-				model = net
-			} else {
-				ev.Probe = nil // nothing to compare with the optimum
-			}
-			if err := exactFigures(path, s, ds, smp.X, model, ev, lo, hi); err != nil {
-				return nil, err
-			}
+		var score sampler.Score
+		if model != nil {
+			score = model
+		}
+		if err := exactFigures(path, s, ds, smp.X, score, ev, lo, hi); err != nil {
+			return nil, err
 		}
 	}
 	if err := WriteReport(filepath.Join(cfg.Out, "report.html"), cfg, nil, ev.Metrics, nil); err != nil {

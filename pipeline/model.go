@@ -4,63 +4,183 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 
+	"scoresde/data"
 	"scoresde/nn"
+	"scoresde/progress"
+	"scoresde/sampler"
 	"scoresde/sde"
-	"scoresde/train"
 )
+
+// Model is a trained score network for an SDE, in the data's own
+// coordinates. The network was trained on the data minus Shift (their mean
+// when centring is on), so that the prior N(0, ·) sits on the data; in the
+// data's coordinates the score is s(x,t) = net(x − m(t)·Shift, t).
+type Model struct {
+	Net   *nn.MLP
+	SDE   sde.SDE
+	Shift []float64 // nil or zeros: no centring
+	buf   []float64
+}
+
+// Dim is the data's dimension.
+func (m *Model) Dim() int { return m.Net.Out }
+
+func (m *Model) shifted(x []float64, t float64) []float64 {
+	return shiftBy(&m.buf, x, -m.SDE.MeanScale(t), m.Shift)
+}
+
+// shiftBy returns x + f·shift (point by point) in *buf, or x itself when
+// shift is nil.
+func shiftBy(buf *[]float64, x []float64, f float64, shift []float64) []float64 {
+	if shift == nil {
+		return x
+	}
+	if cap(*buf) < len(x) {
+		*buf = make([]float64, len(x))
+	}
+	b := (*buf)[:len(x)]
+	d := len(shift)
+	for i := range x {
+		b[i] = x[i] + f*shift[i%d]
+	}
+	return b
+}
+
+// shiftedScore presents a score of centred data in the data's coordinates.
+type shiftedScore struct {
+	inner sampler.Score
+	sde   sde.SDE
+	shift []float64
+	buf   []float64
+}
+
+func (s *shiftedScore) Dim() int { return s.inner.Dim() }
+
+func (s *shiftedScore) Score(x []float64, t float64, out []float64) {
+	s.inner.Score(shiftBy(&s.buf, x, -s.sde.MeanScale(t), s.shift), t, out)
+}
+
+// Score is the model's score in the data's coordinates.
+func (m *Model) Score(x []float64, t float64, out []float64) { m.Net.Score(m.shifted(x, t), t, out) }
+
+// ScoreDiv is Score with the exact divergence (a shift does not change it).
+func (m *Model) ScoreDiv(x []float64, t float64, out, div []float64) {
+	m.Net.ScoreDiv(m.shifted(x, t), t, out, div)
+}
+
+// Centre returns ds − m(t)·Shift, the data as the network sees them at
+// time t (ds itself when there is no shift).
+func (m *Model) Centre(ds *data.Set, t float64) *data.Set {
+	if m.Shift == nil {
+		return ds
+	}
+	var buf []float64
+	return &data.Set{D: ds.D, X: shiftBy(&buf, ds.X, -m.SDE.MeanScale(t), m.Shift)}
+}
+
+// Sample draws sc.N points: prior draws run backwards through the network in
+// centred coordinates, then shifted back; snapshots are shifted by m(t)·Shift
+// at their own times.
+func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options) (*sampler.Result, error) {
+	d := m.Dim()
+	x := make([]float64, sc.N*d)
+	m.SDE.SamplePrior(rng, x)
+	bar := progress.New(opt.Progress, "sample", "score evals", expectedNFE(sc))
+	o := samplerOptions(sc, keep)
+	res, err := sampler.Sample(m.SDE, &countingScore{inner: m.Net, bar: bar}, x, o, rng)
+	if err != nil {
+		return nil, err
+	}
+	bar.Finish(res.NFE, "")
+	if m.Shift == nil {
+		return res, nil
+	}
+	eps := o.Eps
+	if eps == 0 {
+		eps = m.SDE.MinTime()
+	}
+	shift := func(v []float64, t float64) { shiftBy(&v, v, m.SDE.MeanScale(t), m.Shift) }
+	shift(res.X, eps)
+	T := m.SDE.T()
+	for k, v := range res.Snapshots {
+		shift(v, T-float64(keep[k])*(T-eps)/float64(sc.Steps))
+	}
+	return res, nil
+}
+
+// Mean is the per-coordinate mean of ds.
+func Mean(ds *data.Set) []float64 {
+	mu := make([]float64, ds.D)
+	n := ds.Len()
+	for i := range n {
+		for j, v := range ds.Row(i) {
+			mu[j] += v / float64(n)
+		}
+	}
+	return mu
+}
 
 const modelFormat = "scoresde-model/1"
 
-// ModelFile is model.json: the SDE the network was trained for and the
-// weights to sample with (the EMA weights when training kept them).
+// ModelFile is model.json: the SDE the network was trained for, the shift
+// of the data and the weights to sample with (the EMA weights when training
+// kept them).
 type ModelFile struct {
 	Format  string          `json:"format"`
 	SDE     SDEConfig       `json:"sde"`
 	Dim     int             `json:"dim"`
+	Shift   []float64       `json:"shift,omitempty"`
 	Weights string          `json:"weights"` // "ema" or "raw"
 	Epochs  int             `json:"epochs"`
 	Net     json.RawMessage `json:"net"`
 }
 
-// SaveModel writes the sampling weights of st with the SDE of cfg.
-func SaveModel(path string, cfg Config, st *train.State) error {
-	net, kind := samplingNet(st), "raw"
-	if st.EMA != nil {
-		kind = "ema"
-	}
-	nb, err := net.MarshalJSON()
+// SaveModel writes model.json.
+func SaveModel(path string, cfg Config, m *Model, ema bool, epochs int) error {
+	nb, err := m.Net.MarshalJSON()
 	if err != nil {
 		return err
 	}
-	mf := ModelFile{Format: modelFormat, SDE: cfg.SDE, Dim: net.Out, Weights: kind, Epochs: st.Epoch, Net: nb}
+	kind := "raw"
+	if ema {
+		kind = "ema"
+	}
+	mf := ModelFile{Format: modelFormat, SDE: cfg.SDE, Dim: m.Dim(), Shift: m.Shift, Weights: kind, Epochs: epochs, Net: nb}
 	return writeJSON(path, mf)
 }
 
 // LoadModel reads a model.json written by SaveModel.
-func LoadModel(path string) (*nn.MLP, sde.SDE, *ModelFile, error) {
+func LoadModel(path string) (*Model, *ModelFile, error) {
+	fail := func(format string, a ...any) (*Model, *ModelFile, error) {
+		return nil, nil, fmt.Errorf("model file %s: %s; pass the model.json written by 'scoresde train' or 'run'", path, fmt.Sprintf(format, a...))
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("cannot read model file: %w; pass the model.json written by 'scoresde train' or 'run'", err)
+		return nil, nil, fmt.Errorf("cannot read model file: %w; pass the model.json written by 'scoresde train' or 'run'", err)
 	}
 	var mf ModelFile
 	if err := json.Unmarshal(b, &mf); err != nil {
-		return nil, nil, nil, fmt.Errorf("model file %s is not valid JSON (%v); pass the model.json written by 'scoresde train' or 'run'", path, err)
+		return fail("not valid JSON (%v)", err)
 	}
 	if mf.Format != modelFormat {
-		return nil, nil, nil, fmt.Errorf("model file %s has format %q, want %q; pass the model.json written by 'scoresde train' or 'run'", path, mf.Format, modelFormat)
+		return fail("format %q, want %q", mf.Format, modelFormat)
 	}
 	net, err := nn.Load(bytes.NewReader(mf.Net))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("model file %s: %w", path, err)
+		return fail("%v", err)
 	}
 	if net.Out != mf.Dim || net.In != mf.Dim+1 {
-		return nil, nil, nil, fmt.Errorf("model file %s: network maps %d→%d but dim is %d", path, net.In, net.Out, mf.Dim)
+		return fail("network maps %d→%d but dim is %d", net.In, net.Out, mf.Dim)
+	}
+	if mf.Shift != nil && len(mf.Shift) != mf.Dim {
+		return fail("shift has %d coordinates, dim is %d", len(mf.Shift), mf.Dim)
 	}
 	s, err := mf.SDE.Build()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("model file %s: %w", path, err)
+		return fail("%v", err)
 	}
-	return net, s, &mf, nil
+	return &Model{Net: net, SDE: s, Shift: mf.Shift}, &mf, nil
 }

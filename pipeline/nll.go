@@ -8,7 +8,6 @@ import (
 	"scoresde/data"
 	"scoresde/progress"
 	"scoresde/sampler"
-	"scoresde/sde"
 )
 
 // NLL is the model's negative log-likelihood: −log p_ε(x) in nats, where
@@ -23,11 +22,17 @@ type NLL struct {
 	On     string  `json:"on"`
 }
 
-func likelihood(s sde.SDE, score sampler.ScoreDiv, x *data.Set, on string, sc SampleConfig, opt Options) (*NLL, error) {
+// likelihood evaluates the model's NLL at the points of x; a shift of the
+// data has unit Jacobian, so it is the network's NLL at the centred points.
+func likelihood(model *Model, x *data.Set, on string, sc SampleConfig, opt Options) (*NLL, error) {
 	o := samplerOptions(sc, nil)
+	eps := o.Eps
+	if eps == 0 {
+		eps = model.SDE.MinTime()
+	}
 	bar := progress.New(opt.Progress, "likelihood", "score evals", 0)
-	counted := &countingScoreDiv{countingScore: countingScore{inner: score, bar: bar}, div: score}
-	r, err := sampler.Likelihood(s, counted, x.X, o)
+	counted := &countingScoreDiv{countingScore: countingScore{inner: model.Net, bar: bar}, div: model.Net}
+	r, err := sampler.Likelihood(model.SDE, counted, model.Centre(x, eps).X, o)
 	if err != nil {
 		return nil, fmt.Errorf("likelihood: %w", err)
 	}

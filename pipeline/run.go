@@ -16,7 +16,6 @@ import (
 	"scoresde/langevin"
 	"scoresde/nn"
 	"scoresde/progress"
-	"scoresde/sampler"
 	"scoresde/sde"
 	"scoresde/train"
 )
@@ -152,29 +151,30 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	var untrained *nn.MLP
-	if cfg.Figures {
-		untrained = net.Clone()
+	var shift []float64
+	if cfg.Center {
+		shift = Mean(ds)
 	}
+	untrained := &Model{Net: net.Clone(), SDE: s, Shift: shift}
 
 	start = time.Now()
-	trained, err := Train(ctx, cfg, s, ds, net, opt)
+	trained, err := Train(ctx, cfg, s, untrained.Centre(ds, 0), net, opt)
 	if err != nil {
 		return nil, err
 	}
 	st := trained.State
 	res.Losses = st.Losses
+	model := &Model{Net: samplingNet(st), SDE: s, Shift: shift}
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
 		return nil, err
 	}
-	if err := SaveModel(out("model.json"), cfg, st); err != nil {
+	if err := SaveModel(out("model.json"), cfg, model, st.EMA != nil, st.Epoch); err != nil {
 		return nil, err
 	}
 	tm.add("train", start)
 
 	start = time.Now()
-	score := samplingNet(st)
-	smp, err := Sample(s, score, ds.D, cfg.Sample, fwdKeep(fwd, cfg.Sample.Steps), rngFor(cfg.Seed, streamSample), opt)
+	smp, err := model.Sample(cfg.Sample, fwdKeep(fwd, cfg.Sample.Steps), rngFor(cfg.Seed, streamSample), opt)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	tm.add("sample", start)
 
 	start = time.Now()
-	ev, err := Evaluate(cfg, s, ds, res.Samples, score, trained, opt)
+	ev, err := Evaluate(cfg, ds, res.Samples, model, trained, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 
 	if cfg.Figures {
 		start = time.Now()
-		files, err := drawFigures(cfg, s, ds, fwd, smp, untrained, score, st.Losses, ev)
+		files, err := drawFigures(cfg, s, ds, fwd, smp, untrained, model, st.Losses, ev)
 		if err != nil {
 			return nil, err
 		}
@@ -228,15 +228,16 @@ const CheckpointName = "checkpoint.json"
 // trainingKey is the part of the configuration a resumed run must share
 // with the run that wrote the checkpoint for the result to be the same.
 type trainingKey struct {
-	Data  DataConfig
-	SDE   SDEConfig
-	Net   NetConfig
-	Train train.Config
-	Seed  uint64
+	Data   DataConfig
+	SDE    SDEConfig
+	Net    NetConfig
+	Train  train.Config
+	Seed   uint64
+	Center bool
 }
 
 func keyOf(cfg Config) trainingKey {
-	k := trainingKey{Data: cfg.Data, SDE: cfg.SDE, Net: cfg.Net, Train: cfg.Train, Seed: cfg.Seed}
+	k := trainingKey{Data: cfg.Data, SDE: cfg.SDE, Net: cfg.Net, Train: cfg.Train, Seed: cfg.Seed, Center: cfg.Center}
 	k.Train.Epochs = 0 // a resumed run may train for longer
 	return k
 }
@@ -337,19 +338,6 @@ func samplingNet(st *train.State) *nn.MLP {
 	m := st.Net.Clone()
 	copy(m.Params, st.EMA.Shadow)
 	return m
-}
-
-// Sample draws n prior points and runs the configured reverse sampler,
-// keeping snapshots at the reverse step indices in keep.
-func Sample(s sde.SDE, score sampler.Score, d int, sc SampleConfig, keep []int, rng *rand.Rand, opt Options) (*sampler.Result, error) {
-	x := make([]float64, sc.N*d)
-	s.SamplePrior(rng, x)
-	bar := progress.New(opt.Progress, "sample", "score evals", expectedNFE(sc))
-	res, err := sampler.Sample(s, &countingScore{inner: score, bar: bar}, x, samplerOptions(sc, keep), rng)
-	if err == nil {
-		bar.Finish(res.NFE, "")
-	}
-	return res, err
 }
 
 func writeJSON(path string, v any) error {

@@ -82,6 +82,7 @@ func sdeFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Float64Var(&c.SDE.BetaMin, "beta-min", c.SDE.BetaMin, "VP/sub-VP: β_min")
 	fs.Float64Var(&c.SDE.BetaMax, "beta-max", c.SDE.BetaMax, "VP/sub-VP: β_max")
 	fs.Float64Var(&c.SDE.T, "T", c.SDE.T, "final time T")
+	fs.BoolVar(&c.Center, "center", c.Center, "train on the data minus their mean and add it back to the samples, so the prior sits on the data (the notebook does not: --center=false)")
 	fs.BoolVar(&c.EtaMaxFromData, "eta-max-from-data", c.EtaMaxFromData, "VE: set eta_max to the data's diameter so the prior covers the data")
 }
 
