@@ -4,6 +4,8 @@ package kernel
 
 // Without assembly every kernel is the plain Go reference.
 
+func implementation() string { return "go" }
+
 func forward(dst, src, w, b []float32, in, out, L int, tanh bool) {
 	forwardRef(dst, src, w, b, in, out, L, tanh)
 }

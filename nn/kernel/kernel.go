@@ -46,5 +46,13 @@ func Tanh(dst, src []float32) {
 	tanhSlice(dst, src)
 }
 
-// Tanh32 is the scalar fast tanh used by Tanh.
+// Tanh32 is the scalar fast tanh: the plain Go Tanh element by element.
+// The vectorised Tanh (and the tanh inside Forward) evaluate the same
+// rational function with fused multiply-adds and may differ from it by a
+// few ulps, both within the error bound stated for Tanh.
 func Tanh32(x float32) float32 { return tanh32(x) }
+
+// Implementation names the kernels this process uses: "avx2+fma" for the
+// assembly kernels (amd64 with AVX2 and FMA, without the purego build tag)
+// or "go" for the plain Go reference. It is fixed at start-up.
+func Implementation() string { return implementation() }

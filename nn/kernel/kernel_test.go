@@ -184,9 +184,13 @@ func TestAdam(t *testing.T) {
 	}
 }
 
+// tanhRel is the relative error bound of the fast tanh (see Tanh), which
+// the reference and the assembly version must both meet.
+const tanhRel = 1e-6
+
 func TestTanhAccuracy(t *testing.T) {
 	// Dense sweep of [-20, 20] plus a geometric sweep of tiny values.
-	const maxRel = 1e-6
+	const maxRel = tanhRel
 	worst := 0.0
 	check := func(x float32) {
 		got := float64(Tanh32(x))
@@ -237,14 +241,17 @@ func TestTanhSpecial(t *testing.T) {
 			t.Fatalf("tanh(%g) = %g outside [-1, 1]", x, y)
 		}
 	}
-	// The slice version agrees with the scalar one, also in place.
-	src := []float32{-3, -0.5, 0, 0.25, 4, 10}
+	// The slice version agrees with the scalar one to the error bound (the
+	// vectorised version rounds differently), and in place exactly.
+	x0 := []float32{-3, -0.5, 0, 0.25, 4, 10}
+	src := append([]float32(nil), x0...)
 	dst := make([]float32, len(src))
 	Tanh(dst, src)
 	Tanh(src, src)
-	for i := range src {
-		if dst[i] != src[i] || dst[i] != Tanh32([]float32{-3, -0.5, 0, 0.25, 4, 10}[i]) {
-			t.Errorf("Tanh slice [%d] = %g, in place %g", i, dst[i], src[i])
+	for i, x := range x0 {
+		s := Tanh32(x)
+		if dst[i] != src[i] || math.Abs(float64(dst[i]-s)) > 2*tanhRel*math.Abs(float64(s)) {
+			t.Errorf("Tanh(%g) = %g, in place %g, Tanh32 %g", x, dst[i], src[i], s)
 		}
 	}
 }

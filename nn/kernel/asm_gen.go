@@ -1,0 +1,707 @@
+//go:build ignore
+
+// asm_gen writes kernel_amd64.s, the AVX2+FMA kernels. The loops come in
+// several register-blocked variants (full blocks, remainder blocks, masked
+// row tails), which are easier to get right generated than typed out.
+//
+// Run it with go generate (see dispatch_amd64.go).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+)
+
+var out bytes.Buffer
+
+// p emits one instruction.
+func p(format string, args ...any) { fmt.Fprintf(&out, "\t"+format+"\n", args...) }
+
+func label(l string) { fmt.Fprintf(&out, "%s:\n", l) }
+
+func comment(s string) { fmt.Fprintf(&out, "\t// %s\n", s) }
+
+// Indices of the broadcast constants in avxConst (dispatch_amd64.go); each
+// entry is 8 float32 lanes = 32 bytes.
+const (
+	cNegClamp = iota
+	cClamp
+	cA1
+	cA3
+	cA5
+	cA7
+	cA9
+	cA11
+	cA13
+	cB0
+	cB2
+	cB4
+	cB6
+	cAbs
+	cSign
+	cOne
+	cSat
+	cSmall
+	nConst
+)
+
+func k(i int) string { return fmt.Sprintf("·avxConst+%d(SB)", 32*i) }
+
+// tanhConsts says which tanh constants live in which registers; the
+// others are memory operands.
+type tanhConsts map[int]int
+
+// Constant registers when one vector is in flight (working registers
+// Y0-Y4): Y5-Y15. A masked loop needs Y15 for its mask and reads B0 from
+// memory instead; the arithmetic is the same.
+var (
+	tanhRegs1       = tanhConsts{cNegClamp: 5, cClamp: 6, cA11: 7, cA9: 8, cA7: 9, cA5: 10, cA3: 11, cA1: 12, cB4: 13, cB2: 14, cB0: 15}
+	tanhRegs1Masked = tanhConsts{cNegClamp: 5, cClamp: 6, cA11: 7, cA9: 8, cA7: 9, cA5: 10, cA3: 11, cA1: 12, cB4: 13, cB2: 14}
+	// Two vectors in flight (Y0-Y4 and Y5-Y9): Y10-Y15.
+	tanhRegs2 = tanhConsts{cNegClamp: 10, cClamp: 11, cA11: 12, cA9: 13, cA7: 14, cA5: 15}
+)
+
+// load fills the constant registers.
+func (tc tanhConsts) load() {
+	for c := range nConst {
+		if r, ok := tc[c]; ok {
+			p("VMOVUPS %s, Y%d", k(c), r)
+		}
+	}
+}
+
+func (tc tanhConsts) op(i int) string {
+	if r, ok := tc[i]; ok {
+		return fmt.Sprintf("Y%d", r)
+	}
+	return k(i)
+}
+
+// tanhCode returns the instructions computing Y[b+1] = tanh(Y[b]) with the
+// rational approximation of tanhRef (same coefficients; numerator and
+// denominator evaluated by Horner's rule in x² with FMAs, which needs
+// fewer operations and registers than the reference's Estrin scheme) and
+// the same fix-ups. Y[b] is preserved; Y[b+2]-Y[b+4] are scratch.
+// Every caller runs this sequence, whichever operands are registers, so
+// all vectorised tanh values agree bit for bit.
+func tanhCode(b int, tc tanhConsts) []string {
+	x, y, c, x2, q := b, b+1, b+2, b+3, b+4
+	var s []string
+	e := func(format string, args ...any) { s = append(s, fmt.Sprintf(format, args...)) }
+	// Clamp with x as the second source so that a NaN x propagates.
+	if _, ok := tc[cNegClamp]; ok {
+		e("VMAXPS Y%d, %s, Y%d", x, tc.op(cNegClamp), c)
+	} else {
+		e("VMOVUPS %s, Y%d", k(cNegClamp), c)
+		e("VMAXPS Y%d, Y%d, Y%d", x, c, c)
+	}
+	if _, ok := tc[cClamp]; ok {
+		e("VMINPS Y%d, %s, Y%d", c, tc.op(cClamp), c)
+	} else {
+		e("VMOVUPS %s, Y%d", k(cClamp), x2)
+		e("VMINPS Y%d, Y%d, Y%d", c, x2, c)
+	}
+	e("VMULPS Y%d, Y%d, Y%d", c, c, x2)
+	e("VMOVUPS %s, Y%d", k(cA13), y)
+	e("VMOVUPS %s, Y%d", k(cB6), q)
+	for _, a := range []int{cA11, cA9, cA7, cA5, cA3, cA1} {
+		e("VFMADD213PS %s, Y%d, Y%d", tc.op(a), x2, y)
+		switch a {
+		case cA11, cA7, cA3:
+			bb := map[int]int{cA11: cB4, cA7: cB2, cA3: cB0}[a]
+			e("VFMADD213PS %s, Y%d, Y%d", tc.op(bb), x2, q)
+		}
+	}
+	e("VMULPS Y%d, Y%d, Y%d", c, y, y)
+	e("VDIVPS Y%d, Y%d, Y%d", q, y, y)
+	// |x| ≥ tanhSat: ±1 (false for NaN); |x| < tanhSmall: x.
+	e("VANDPS %s, Y%d, Y%d", k(cAbs), x, c)
+	e("VCMPPS $0x1d, %s, Y%d, Y%d", k(cSat), c, q) // GE_OQ
+	e("VXORPS Y%d, Y%d, Y%d", c, x, x2)            // sign of x
+	e("VORPS %s, Y%d, Y%d", k(cOne), x2, x2)
+	e("VBLENDVPS Y%d, Y%d, Y%d, Y%d", q, x2, y, y)
+	e("VCMPPS $0x11, %s, Y%d, Y%d", k(cSmall), c, q) // LT_OQ
+	e("VBLENDVPS Y%d, Y%d, Y%d, Y%d", q, x, y, y)
+	return s
+}
+
+// emit writes the instruction sequences interleaved, so that independent
+// dependency chains overlap.
+func emit(seqs ...[]string) {
+	for i := 0; ; i++ {
+		done := true
+		for _, s := range seqs {
+			if i < len(s) {
+				p("%s", s[i])
+				done = false
+			}
+		}
+		if done {
+			return
+		}
+	}
+}
+
+// loadMask sets Y[reg] to the lane mask for the last n = bytes/4 < 8 lanes
+// of a row (lanes < n all ones), using scratch register tmp.
+func loadMask(bytesReg, tmp string, reg int) {
+	p("LEAQ ·tailMask+32(SB), %s", tmp)
+	p("SUBQ %s, %s", bytesReg, tmp)
+	p("VMOVUPS (%s), Y%d", tmp, reg)
+}
+
+// gemmBcast: dst[k*L+r] = act(init_k + Σ_j w[k*ks+j*js]·src[j*L+r]) for
+// k < nout, j < nred, r < L; init_k = bias[k] if flags&1 else 0, act =
+// tanh if flags&2.
+//
+// Registers: R8 L*4, R9 ks*4, R10 3*ks*4, R11 js*4, R12 nred, R13 k,
+// R14 r*4, BX bias, CX j count, SI src, DX w, DI dst, AX scratch.
+// Y0-Y11 accumulators, Y12-Y14 src vectors, Y13 row mask (masked blocks),
+// Y15 broadcast weight.
+func gemmBcast() {
+	out.WriteString(`
+// func gemmBcastAVX2(dst, src, w, bias *float32, nout, nred, L, ks, js, flags int)
+TEXT ·gemmBcastAVX2(SB), NOSPLIT, $0-80
+`)
+	p("MOVQ L+48(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVQ ks+56(FP), R9")
+	p("SHLQ $2, R9")
+	p("LEAQ (R9)(R9*2), R10")
+	p("MOVQ js+64(FP), R11")
+	p("SHLQ $2, R11")
+	p("MOVQ nred+40(FP), R12")
+	p("MOVQ bias+24(FP), BX")
+	p("XORQ R14, R14")
+	for _, rb := range []int{3, 1, 0} { // 0: masked tail of < 8 rows
+		name := fmt.Sprintf("rb%d", rb)
+		label("gb_" + name)
+		p("MOVQ R8, AX")
+		p("SUBQ R14, AX")
+		switch rb {
+		case 0:
+			p("JEQ gb_done")
+			loadMask("AX", "CX", 13)
+		default:
+			p("CMPQ AX, $%d", 32*rb)
+			if rb == 3 {
+				p("JLT gb_rb1")
+			} else {
+				p("JLT gb_rb0")
+			}
+		}
+		p("XORQ R13, R13")
+		for _, ob := range []int{4, 2, 1} {
+			v := fmt.Sprintf("%s_ob%d", name, ob)
+			label("gb_" + v)
+			p("MOVQ nout+32(FP), AX")
+			p("SUBQ R13, AX")
+			p("CMPQ AX, $%d", ob)
+			p("JLT gb_%s_next%d", name, ob)
+			gemmBcastBody(ob, rb, v)
+			p("ADDQ $%d, R13", ob)
+			if ob == 4 {
+				p("JMP gb_" + v)
+			}
+			label(fmt.Sprintf("gb_%s_next%d", name, ob))
+		}
+		// tanh over the finished column block of every output row, while
+		// it is in L1.
+		p("MOVQ flags+72(FP), AX")
+		p("TESTQ $2, AX")
+		p("JEQ gb_%s_notanh", name)
+		p("MOVQ dst+0(FP), DI")
+		p("ADDQ R14, DI")
+		if rb == 0 {
+			p("MOVQ R8, AX")
+			p("SUBQ R14, AX")
+			loadMask("AX", "CX", 15)
+		}
+		tc := tanhRegs1
+		if rb == 0 {
+			tc = tanhRegs1Masked
+		}
+		tc.load()
+		p("MOVQ nout+32(FP), CX")
+		label("gb_" + name + "_tanh")
+		nv := max(rb, 1)
+		for v := range nv {
+			if rb == 0 {
+				p("VMASKMOVPS (DI), Y15, Y0")
+			} else {
+				p("VMOVUPS %d(DI), Y0", 32*v)
+			}
+			emit(tanhCode(0, tc))
+			if rb == 0 {
+				p("VMASKMOVPS Y1, Y15, (DI)")
+			} else {
+				p("VMOVUPS Y1, %d(DI)", 32*v)
+			}
+		}
+		p("ADDQ R8, DI")
+		p("DECQ CX")
+		p("JNE gb_%s_tanh", name)
+		label("gb_" + name + "_notanh")
+		if rb == 0 {
+			p("JMP gb_done")
+		} else {
+			p("ADDQ $%d, R14", 32*rb)
+			p("JMP gb_" + name)
+		}
+	}
+	label("gb_done")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+func gemmBcastBody(ob, rb int, v string) {
+	nv := max(rb, 1)
+	acc := func(kk, j int) int { return kk*nv + j }
+	wAddr := []string{"(DX)", "(DX)(R9*1)", "(DX)(R9*2)", "(DX)(R10*1)"}
+	p("MOVQ src+8(FP), SI")
+	p("ADDQ R14, SI")
+	p("MOVQ R13, DX")
+	p("IMULQ R9, DX")
+	p("ADDQ w+16(FP), DX")
+	p("MOVQ flags+72(FP), AX")
+	p("TESTQ $1, AX")
+	p("JEQ gb_%s_zero", v)
+	for kk := range ob {
+		p("VBROADCASTSS %d(BX)(R13*4), Y%d", 4*kk, acc(kk, 0))
+		for j := 1; j < nv; j++ {
+			p("VMOVAPS Y%d, Y%d", acc(kk, 0), acc(kk, j))
+		}
+	}
+	p("JMP gb_%s_init", v)
+	label("gb_" + v + "_zero")
+	for kk := range ob {
+		for j := range nv {
+			p("VXORPS Y%[1]d, Y%[1]d, Y%[1]d", acc(kk, j))
+		}
+	}
+	label("gb_" + v + "_init")
+	p("MOVQ R12, CX")
+	p("TESTQ CX, CX")
+	p("JEQ gb_%s_store", v)
+	label("gb_" + v + "_loop")
+	for j := range nv {
+		if rb == 0 {
+			p("VMASKMOVPS (SI), Y13, Y12")
+		} else {
+			p("VMOVUPS %d(SI), Y%d", 32*j, 12+j)
+		}
+	}
+	for kk := range ob {
+		p("VBROADCASTSS %s, Y15", wAddr[kk])
+		for j := range nv {
+			p("VFMADD231PS Y%d, Y15, Y%d", 12+j, acc(kk, j))
+		}
+	}
+	p("ADDQ R8, SI")
+	p("ADDQ R11, DX")
+	p("DECQ CX")
+	p("JNE gb_%s_loop", v)
+	label("gb_" + v + "_store")
+	p("MOVQ R13, DI")
+	p("IMULQ R8, DI")
+	p("ADDQ dst+0(FP), DI")
+	p("ADDQ R14, DI")
+	p("LEAQ (DI)(R8*2), AX")
+	dAddr := []string{"(DI)", "(DI)(R8*1)", "(AX)", "(AX)(R8*1)"}
+	for kk := range ob {
+		for j := range nv {
+			if rb == 0 {
+				p("VMASKMOVPS Y%d, Y13, %s", acc(kk, j), dAddr[kk])
+			} else {
+				p("VMOVUPS Y%d, %d%s", acc(kk, j), 32*j, dAddr[kk])
+			}
+		}
+	}
+}
+
+// dotAcc: dw[o*nin+i] += Σ_r a[o*L+r]·b[i*L+r].
+//
+// Registers: R8 L*4, R9 3*L*4, R10 nin*4, R11 i, DI o, R12 full vectors
+// per row, R13 tail bytes, BX a, DX b, SI dw, CX count, AX scratch.
+// Y0-Y7 accumulators, Y8-Y9 a vectors, Y10-Y13 b vectors, Y14 tail mask,
+// Y15 scratch.
+func dotAcc() {
+	out.WriteString(`
+// func dotAccAVX2(dw, a, b *float32, nout, nin, L int)
+TEXT ·dotAccAVX2(SB), NOSPLIT, $0-48
+`)
+	p("MOVQ L+40(FP), R8")
+	p("MOVQ R8, R12")
+	p("SHRQ $3, R12")
+	p("MOVQ R8, R13")
+	p("ANDQ $7, R13")
+	p("SHLQ $2, R13")
+	p("SHLQ $2, R8")
+	p("LEAQ (R8)(R8*2), R9")
+	p("MOVQ nin+32(FP), R10")
+	p("SHLQ $2, R10")
+	p("TESTQ R13, R13")
+	p("JEQ da_nomask")
+	loadMask("R13", "AX", 14)
+	label("da_nomask")
+	p("XORQ DI, DI")
+	for _, ob := range []int{2, 1} {
+		label(fmt.Sprintf("da_ob%d", ob))
+		p("MOVQ nout+24(FP), AX")
+		p("SUBQ DI, AX")
+		p("CMPQ AX, $%d", ob)
+		p("JLT da_ob%d_next", ob)
+		p("XORQ R11, R11")
+		for _, ib := range []int{4, 2, 1} {
+			v := fmt.Sprintf("o%di%d", ob, ib)
+			label("da_" + v)
+			p("MOVQ nin+32(FP), AX")
+			p("SUBQ R11, AX")
+			p("CMPQ AX, $%d", ib)
+			p("JLT da_%s_next", v)
+			dotBody(ob, ib, v)
+			p("ADDQ $%d, R11", ib)
+			if ib == 4 {
+				p("JMP da_" + v)
+			}
+			label("da_" + v + "_next")
+		}
+		p("ADDQ $%d, DI", ob)
+		if ob == 2 {
+			p("JMP da_ob2")
+		}
+		label(fmt.Sprintf("da_ob%d_next", ob))
+	}
+	p("VZEROUPPER")
+	p("RET")
+}
+
+func dotBody(ob, ib int, v string) {
+	acc := func(kk, ii int) int { return kk*ib + ii }
+	aAddr := []string{"(BX)", "(BX)(R8*1)"}
+	bAddr := []string{"(DX)", "(DX)(R8*1)", "(DX)(R8*2)", "(DX)(R9*1)"}
+	p("MOVQ DI, BX")
+	p("IMULQ R8, BX")
+	p("ADDQ a+8(FP), BX")
+	p("MOVQ R11, DX")
+	p("IMULQ R8, DX")
+	p("ADDQ b+16(FP), DX")
+	for j := range ob * ib {
+		p("VXORPS Y%[1]d, Y%[1]d, Y%[1]d", j)
+	}
+	step := func(masked bool) {
+		for kk := range ob {
+			if masked {
+				p("VMASKMOVPS %s, Y14, Y%d", aAddr[kk], 8+kk)
+			} else {
+				p("VMOVUPS %s, Y%d", aAddr[kk], 8+kk)
+			}
+		}
+		for ii := range ib {
+			if masked {
+				p("VMASKMOVPS %s, Y14, Y%d", bAddr[ii], 10+ii)
+			} else {
+				p("VMOVUPS %s, Y%d", bAddr[ii], 10+ii)
+			}
+		}
+		for kk := range ob {
+			for ii := range ib {
+				p("VFMADD231PS Y%d, Y%d, Y%d", 10+ii, 8+kk, acc(kk, ii))
+			}
+		}
+	}
+	p("MOVQ R12, CX")
+	p("TESTQ CX, CX")
+	p("JEQ da_%s_tail", v)
+	label("da_" + v + "_loop")
+	step(false)
+	p("ADDQ $32, BX")
+	p("ADDQ $32, DX")
+	p("DECQ CX")
+	p("JNE da_%s_loop", v)
+	label("da_" + v + "_tail")
+	p("TESTQ R13, R13")
+	p("JEQ da_%s_sum", v)
+	step(true)
+	label("da_" + v + "_sum")
+	// SI = &dw[o*nin+i]
+	p("MOVQ DI, SI")
+	p("IMULQ R10, SI")
+	p("LEAQ (SI)(R11*4), SI")
+	p("ADDQ dw+0(FP), SI")
+	if ob == 2 && ib == 4 {
+		// Eight sums at once: lanes of Y0 become acc0..acc7 = dw[o,i..i+3],
+		// dw[o+1,i..i+3].
+		p("VHADDPS Y1, Y0, Y0")
+		p("VHADDPS Y3, Y2, Y2")
+		p("VHADDPS Y5, Y4, Y4")
+		p("VHADDPS Y7, Y6, Y6")
+		p("VHADDPS Y2, Y0, Y0")
+		p("VHADDPS Y6, Y4, Y4")
+		p("VPERM2F128 $0x20, Y4, Y0, Y1")
+		p("VPERM2F128 $0x31, Y4, Y0, Y2")
+		p("VADDPS Y2, Y1, Y0")
+		p("VADDPS (SI), X0, X1")
+		p("VMOVUPS X1, (SI)")
+		p("VEXTRACTF128 $1, Y0, X2")
+		p("VADDPS (SI)(R10*1), X2, X2")
+		p("VMOVUPS X2, (SI)(R10*1)")
+		return
+	}
+	wAddr := []string{"(SI)", "(SI)(R10*1)"}
+	for kk := range ob {
+		for ii := range ib {
+			a := acc(kk, ii)
+			p("VEXTRACTF128 $1, Y%d, X15", a)
+			p("VADDPS X%d, X15, X15", a)
+			p("VHADDPS X15, X15, X15")
+			p("VHADDPS X15, X15, X15")
+			p("VADDSS %d%s, X15, X15", 4*ii, wAddr[kk])
+			p("VMOVSS X15, %d%s", 4*ii, wAddr[kk])
+		}
+	}
+}
+
+// dpre: for each of out rows of L: if flags&1, da = da·(1-a²); then
+// db[o] += Σ_r da[o,r].
+//
+// Registers: SI da, DX a, BX db, DI rows left, R12 full vectors per row,
+// R13 tail bytes, CX count, AX scratch. Y0-Y1 sums, Y14 tail mask.
+func dpre() {
+	out.WriteString(`
+// func dpreAVX2(da, a, db *float32, out, L, flags int)
+TEXT ·dpreAVX2(SB), NOSPLIT, $0-48
+`)
+	p("MOVQ L+32(FP), R12")
+	p("MOVQ R12, R13")
+	p("SHRQ $3, R12")
+	p("ANDQ $7, R13")
+	p("SHLQ $2, R13")
+	p("TESTQ R13, R13")
+	p("JEQ dp_nomask")
+	loadMask("R13", "AX", 14)
+	label("dp_nomask")
+	p("MOVQ da+0(FP), SI")
+	p("MOVQ a+8(FP), DX")
+	p("MOVQ db+16(FP), BX")
+	p("MOVQ out+24(FP), DI")
+	p("VMOVUPS %s, Y15", k(cOne))
+	p("MOVQ flags+40(FP), AX")
+	p("TESTQ $1, AX")
+	p("JEQ dp_lin_row")
+	for _, act := range []bool{true, false} {
+		n := "lin"
+		if act {
+			n = "tanh"
+		}
+		// vec transforms Y[d] in place (a in Y[t] when masked is false
+		// and act); off is the byte offset.
+		vec := func(d, t, off int, masked bool) {
+			if masked {
+				p("VMASKMOVPS (SI), Y14, Y%d", d)
+			} else {
+				p("VMOVUPS %d(SI), Y%d", off, d)
+			}
+			if act {
+				if masked {
+					p("VMASKMOVPS (DX), Y14, Y%d", t)
+				} else {
+					p("VMOVUPS %d(DX), Y%d", off, t)
+				}
+				// 1-a² with one rounding: no cancellation when |a| ≈ 1.
+				p("VFNMADD213PS Y15, Y%[1]d, Y%[1]d", t)
+				p("VMULPS Y%d, Y%d, Y%d", t, d, d)
+				if masked {
+					p("VMASKMOVPS Y%d, Y14, (SI)", d)
+				} else {
+					p("VMOVUPS Y%d, %d(SI)", d, off)
+				}
+			}
+		}
+		label("dp_" + n + "_row")
+		p("VXORPS Y0, Y0, Y0")
+		p("VXORPS Y1, Y1, Y1")
+		p("MOVQ R12, CX")
+		label("dp_" + n + "_pair")
+		p("CMPQ CX, $2")
+		p("JLT dp_%s_single", n)
+		vec(2, 3, 0, false)
+		vec(4, 5, 32, false)
+		p("VADDPS Y2, Y0, Y0")
+		p("VADDPS Y4, Y1, Y1")
+		p("ADDQ $64, SI")
+		p("ADDQ $64, DX")
+		p("SUBQ $2, CX")
+		p("JMP dp_%s_pair", n)
+		label("dp_" + n + "_single")
+		p("TESTQ CX, CX")
+		p("JEQ dp_%s_tail", n)
+		vec(2, 3, 0, false)
+		p("VADDPS Y2, Y0, Y0")
+		p("ADDQ $32, SI")
+		p("ADDQ $32, DX")
+		label("dp_" + n + "_tail")
+		p("TESTQ R13, R13")
+		p("JEQ dp_%s_sum", n)
+		vec(2, 3, 0, true)
+		p("VADDPS Y2, Y1, Y1")
+		p("ADDQ R13, SI")
+		p("ADDQ R13, DX")
+		label("dp_" + n + "_sum")
+		p("VADDPS Y1, Y0, Y0")
+		p("VEXTRACTF128 $1, Y0, X1")
+		p("VADDPS X0, X1, X1")
+		p("VHADDPS X1, X1, X1")
+		p("VHADDPS X1, X1, X1")
+		p("VADDSS (BX), X1, X1")
+		p("VMOVSS X1, (BX)")
+		p("ADDQ $4, BX")
+		p("DECQ DI")
+		p("JNE dp_%s_row", n)
+		p("VZEROUPPER")
+		p("RET")
+	}
+}
+
+// adam: the Adam update of adamRef, with the same operations in the same
+// order (no FMA), so that it rounds like the reference.
+func adam() {
+	out.WriteString(`
+// func adamAVX2(p, grad, m, v *float32, n int, b1, b2, c1, c2, eps, stepSize, invSqrtBC2 float32)
+TEXT ·adamAVX2(SB), NOSPLIT, $0-68
+`)
+	p("MOVQ p+0(FP), DI")
+	p("MOVQ grad+8(FP), SI")
+	p("MOVQ m+16(FP), DX")
+	p("MOVQ v+24(FP), BX")
+	p("MOVQ n+32(FP), CX")
+	p("VBROADCASTSS b1+40(FP), Y8")
+	p("VBROADCASTSS b2+44(FP), Y9")
+	p("VBROADCASTSS c1+48(FP), Y10")
+	p("VBROADCASTSS c2+52(FP), Y11")
+	p("VBROADCASTSS eps+56(FP), Y12")
+	p("VBROADCASTSS stepSize+60(FP), Y13")
+	p("VBROADCASTSS invSqrtBC2+64(FP), Y14")
+	p("XORQ AX, AX")
+	body := func(masked bool) {
+		ld := func(base string, reg int) {
+			if masked {
+				p("VMASKMOVPS (%s)(AX*1), Y15, Y%d", base, reg)
+			} else {
+				p("VMOVUPS (%s)(AX*1), Y%d", base, reg)
+			}
+		}
+		st := func(reg int, base string) {
+			if masked {
+				p("VMASKMOVPS Y%d, Y15, (%s)(AX*1)", reg, base)
+			} else {
+				p("VMOVUPS Y%d, (%s)(AX*1)", reg, base)
+			}
+		}
+		ld("SI", 0)
+		ld("DX", 1)
+		ld("BX", 2)
+		ld("DI", 3)
+		p("VMULPS Y1, Y8, Y4") // b1*m
+		p("VMULPS Y0, Y10, Y5")
+		p("VADDPS Y5, Y4, Y1") // m = b1*m + c1*g
+		p("VMULPS Y2, Y9, Y4")
+		p("VMULPS Y0, Y11, Y5")
+		p("VMULPS Y0, Y5, Y5")
+		p("VADDPS Y5, Y4, Y2") // v = b2*v + (c2*g)*g
+		p("VSQRTPS Y2, Y4")
+		p("VMULPS Y14, Y4, Y4")
+		p("VADDPS Y12, Y4, Y4")
+		p("VMULPS Y1, Y13, Y5")
+		p("VDIVPS Y4, Y5, Y5")
+		p("VSUBPS Y5, Y3, Y3")
+		st(1, "DX")
+		st(2, "BX")
+		st(3, "DI")
+	}
+	label("ad_loop")
+	p("CMPQ CX, $8")
+	p("JLT ad_tail")
+	body(false)
+	p("ADDQ $32, AX")
+	p("SUBQ $8, CX")
+	p("JMP ad_loop")
+	label("ad_tail")
+	p("TESTQ CX, CX")
+	p("JEQ ad_done")
+	p("SHLQ $2, CX")
+	loadMask("CX", "R8", 15)
+	body(true)
+	label("ad_done")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// tanhSlice: dst[j] = tanh(src[j]) for j < n.
+func tanhSlice() {
+	out.WriteString(`
+// func tanhAVX2(dst, src *float32, n int)
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
+`)
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ n+16(FP), CX")
+	p("XORQ AX, AX")
+	tanhRegs2.load()
+	label("th_loop2")
+	p("CMPQ CX, $16")
+	p("JLT th_loop")
+	p("VMOVUPS (SI)(AX*1), Y0")
+	p("VMOVUPS 32(SI)(AX*1), Y5")
+	emit(tanhCode(0, tanhRegs2), tanhCode(5, tanhRegs2))
+	p("VMOVUPS Y1, (DI)(AX*1)")
+	p("VMOVUPS Y6, 32(DI)(AX*1)")
+	p("ADDQ $64, AX")
+	p("SUBQ $16, CX")
+	p("JMP th_loop2")
+	label("th_loop")
+	p("CMPQ CX, $8")
+	p("JLT th_tail")
+	p("VMOVUPS (SI)(AX*1), Y0")
+	emit(tanhCode(0, tanhRegs2))
+	p("VMOVUPS Y1, (DI)(AX*1)")
+	p("ADDQ $32, AX")
+	p("SUBQ $8, CX")
+	p("JMP th_loop")
+	label("th_tail")
+	p("TESTQ CX, CX")
+	p("JEQ th_done")
+	p("SHLQ $2, CX")
+	loadMask("CX", "DX", 15)
+	tanhRegs1Masked.load()
+	p("VMASKMOVPS (SI)(AX*1), Y15, Y0")
+	emit(tanhCode(0, tanhRegs1Masked))
+	p("VMASKMOVPS Y1, Y15, (DI)(AX*1)")
+	label("th_done")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+func main() {
+	out.WriteString(`// Code generated by asm_gen.go; DO NOT EDIT.
+
+//go:build amd64 && !purego
+
+#include "textflag.h"
+`)
+	gemmBcast()
+	dotAcc()
+	dpre()
+	adam()
+	tanhSlice()
+	src := out.String()
+	if strings.Contains(src, "%!") {
+		log.Fatal("format error in generated assembly")
+	}
+	if err := os.WriteFile("kernel_amd64.s", []byte(src), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,381 @@
+//go:build amd64 && !purego
+
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"golang.org/x/sys/cpu"
+)
+
+// The tests in this file compare the assembly kernels with the plain Go
+// reference directly, whatever the dispatcher picked.
+
+func needAVX2(t testing.TB) {
+	if !useAVX2 {
+		t.Skip("CPU lacks AVX2 or FMA: the assembly kernels are not used here")
+	}
+}
+
+func TestDispatchPicksAssembly(t *testing.T) {
+	want := "go"
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		want = "avx2+fma"
+	}
+	if got := Implementation(); got != want {
+		t.Errorf("Implementation() = %q on a CPU with AVX2=%v FMA=%v, want %q",
+			got, cpu.X86.HasAVX2, cpu.X86.HasFMA, want)
+	}
+	t.Logf("kernels: %s", Implementation())
+}
+
+// Awkward shapes: tiles of 1, 7, 9, 63, 250 rows leave 1–7 rows in the
+// masked tail (250 = 10·24 + 8 + 2 also uses every row-block size), and
+// widths 1, 2, 3, 50, 51 use every output- and input-block remainder.
+var (
+	tileLens = []int{1, 7, 8, 9, 63, 64, 250}
+	widths   = []int{1, 2, 3, 50, 51}
+)
+
+// guarded returns a slice of n random values inside a larger buffer whose
+// margins hold a sentinel, and a function reporting whether the margins
+// are intact, to catch writes (masked or not) beyond the slice.
+func guarded(rng *rand.Rand, n int) ([]float32, func() bool) {
+	const margin = 16
+	const sentinel = 12345.678
+	buf := make([]float32, n+2*margin)
+	for i := range buf {
+		buf[i] = sentinel
+	}
+	s := buf[margin : margin+n : margin+n]
+	for i := range s {
+		s[i] = float32(rng.Float64()*2 - 1)
+	}
+	return s, func() bool {
+		for _, v := range append(buf[:margin:margin], buf[margin+n:]...) {
+			if v != sentinel {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// sumTol is the tolerance for two float32 evaluations of the same sum of n
+// terms in different orders (or with and without fused multiply-adds).
+// Each evaluation is within γ·Σ|terms| of the exact sum, where a
+// worst-case analysis gives γ = n·u (u = 2⁻²⁴) but the rounding errors are
+// independent and of random sign, so their sum grows like √n·u; both
+// evaluations err, so the difference gets a factor 2. A factor 4 on top
+// keeps the test far from spurious failures (it uses fixed seeds anyway)
+// while staying orders of magnitude below the effect of a wrong term,
+// which would be ~|term| ≈ Σ|terms|/n.
+func sumTol(n int, sumAbs float64) float64 {
+	const u = 1.0 / (1 << 24)
+	return 8 * math.Sqrt(float64(n+1)) * u * (sumAbs + 1e-30)
+}
+
+func TestForwardAVX2MatchesReference(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, L := range tileLens {
+		for _, in := range widths {
+			for _, out := range widths {
+				for _, act := range []bool{false, true} {
+					name := fmt.Sprintf("L=%d/in=%d/out=%d/tanh=%v", L, in, out, act)
+					src, srcOK := guarded(rng, in*L)
+					w, _ := guarded(rng, out*in)
+					b, _ := guarded(rng, out)
+					for i := range src {
+						src[i] *= 3 // pre-activations up to ~±10: exercise saturation
+					}
+					srcCopy := append([]float32(nil), src...)
+					got, gotOK := guarded(rng, out*L)
+					want := make([]float32, out*L)
+					forwardAVX2(got, src, w, b, in, out, L, act)
+					forwardRef(want, src, w, b, in, out, L, act)
+					if !gotOK() || !srcOK() {
+						t.Fatalf("%s: wrote outside dst", name)
+					}
+					for i := range src {
+						if src[i] != srcCopy[i] {
+							t.Fatalf("%s: src modified", name)
+						}
+					}
+					for o := range out {
+						sumAbs := math.Abs(float64(b[o]))
+						for r := range L {
+							s := sumAbs
+							for i := range in {
+								s += math.Abs(float64(w[o*in+i]) * float64(src[i*L+r]))
+							}
+							tol := sumTol(in, s) // tanh is 1-Lipschitz
+							g, wv := float64(got[o*L+r]), float64(want[o*L+r])
+							if act {
+								tol += 2 * tanhRel * math.Abs(wv)
+							}
+							if math.Abs(g-wv) > tol {
+								t.Fatalf("%s: dst[%d,%d] = %.9g, reference %.9g (|diff| %.3g > %.3g)", name, o, r, g, wv, math.Abs(g-wv), tol)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestBackwardAVX2MatchesReference(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, L := range tileLens {
+		for _, in := range widths {
+			for _, out := range widths {
+				for _, act := range []bool{false, true} {
+					for _, withSrc := range []bool{false, true} {
+						name := fmt.Sprintf("L=%d/in=%d/out=%d/tanh=%v/dsrc=%v", L, in, out, act, withSrc)
+						src, srcOK := guarded(rng, in*L)
+						w, wOK := guarded(rng, out*in)
+						a, aOK := guarded(rng, out*L)
+						da0, _ := guarded(rng, out*L)
+						dw0, _ := guarded(rng, out*in)
+						db0, _ := guarded(rng, out)
+						run := func(f func(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool)) (da, dw, db, dsrc []float32, ok bool) {
+							var daOK, dwOK, dbOK, dsOK func() bool
+							da, daOK = guarded(rng, out*L)
+							copy(da, da0)
+							dw, dwOK = guarded(rng, out*in)
+							copy(dw, dw0)
+							db, dbOK = guarded(rng, out)
+							copy(db, db0)
+							dsOK = func() bool { return true }
+							if withSrc {
+								dsrc, dsOK = guarded(rng, in*L) // garbage: must be overwritten
+							}
+							f(da, a, src, w, dw, db, dsrc, in, out, L, act)
+							return da, dw, db, dsrc, daOK() && dwOK() && dbOK() && dsOK() && srcOK() && wOK() && aOK()
+						}
+						gda, gdw, gdb, gds, ok := run(backwardAVX2)
+						if !ok {
+							t.Fatalf("%s: assembly wrote outside its outputs", name)
+						}
+						rda, rdw, rdb, rds, _ := run(backwardRef)
+						// dpre = da(1-a²): the assembly rounds 1-a² once
+						// (FMA), the reference twice: ≤ 3 roundings of |da|(1+a²).
+						for j := range gda {
+							tol := 3.0 / (1 << 24) * math.Abs(float64(da0[j])) * (1 + float64(a[j]*a[j]))
+							if math.Abs(float64(gda[j]-rda[j])) > tol {
+								t.Fatalf("%s: dpre[%d] = %.9g, reference %.9g", name, j, gda[j], rda[j])
+							}
+						}
+						// |dpre| bound that also covers the two paths'
+						// dpre rounding differences (checked above).
+						dpreAbs := func(j int) float64 {
+							if act {
+								return math.Abs(float64(da0[j])) * (1 + float64(a[j]*a[j]))
+							}
+							return math.Abs(float64(da0[j]))
+						}
+						for o := range out {
+							s := math.Abs(float64(db0[o]))
+							for r := range L {
+								s += dpreAbs(o*L + r)
+							}
+							if d := math.Abs(float64(gdb[o] - rdb[o])); d > sumTol(L, s) {
+								t.Fatalf("%s: db[%d] = %.9g, reference %.9g", name, o, gdb[o], rdb[o])
+							}
+							for i := range in {
+								s := math.Abs(float64(dw0[o*in+i]))
+								for r := range L {
+									s += dpreAbs(o*L+r) * math.Abs(float64(src[i*L+r]))
+								}
+								if d := math.Abs(float64(gdw[o*in+i] - rdw[o*in+i])); d > sumTol(L, s) {
+									t.Fatalf("%s: dw[%d,%d] = %.9g, reference %.9g (|diff| %.3g > %.3g)", name, o, i, gdw[o*in+i], rdw[o*in+i], d, sumTol(L, s))
+								}
+							}
+						}
+						if !withSrc {
+							continue
+						}
+						for i := range in {
+							for r := range L {
+								s := 0.0
+								for o := range out {
+									s += math.Abs(float64(w[o*in+i])) * dpreAbs(o*L+r)
+								}
+								if d := math.Abs(float64(gds[i*L+r] - rds[i*L+r])); d > sumTol(out, s) {
+									t.Fatalf("%s: dsrc[%d,%d] = %.9g, reference %.9g", name, i, r, gds[i*L+r], rds[i*L+r])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestAdamAVX2MatchesReference(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{0, 1, 7, 8, 9, 37, 5301} {
+		p, pOK := guarded(rng, n)
+		g, gOK := guarded(rng, n)
+		m, mOK := guarded(rng, n)
+		v, vOK := guarded(rng, n)
+		for i := range v {
+			m[i] *= 0.1
+			v[i] *= v[i] * 0.01
+		}
+		if n > 0 {
+			g[0] = 0 // eps path
+		}
+		pr := append([]float32(nil), p...)
+		mr := append([]float32(nil), m...)
+		vr := append([]float32(nil), v...)
+		for step := 1; step <= 3; step++ {
+			bc1, bc2 := 1-math.Pow(0.9, float64(step)), 1-math.Pow(0.999, float64(step))
+			ss, ib := float32(1e-3/bc1), float32(1/math.Sqrt(bc2))
+			adamAVX2Slices(p, g, m, v, 0.9, 0.999, 1e-8, ss, ib)
+			adamRef(pr, g, mr, vr, 0.9, 0.999, 1e-8, ss, ib)
+		}
+		if !pOK() || !gOK() || !mOK() || !vOK() {
+			t.Fatalf("n=%d: wrote outside the slices", n)
+		}
+		// The assembly does the reference's operations in its order with
+		// IEEE single-precision arithmetic, so the results agree exactly
+		// unless the Go compiler fuses multiply-adds (GOAMD64=v3); allow a
+		// few ulps for that: the step is at most ~lr, so p moves by ≤ 1e-3
+		// and each fused rounding changes it by ≤ 1e-3·2⁻²³.
+		for i := range n {
+			if d := math.Abs(float64(p[i] - pr[i])); d > 4e-10+2e-7*math.Abs(float64(pr[i]))/16 {
+				t.Fatalf("n=%d: p[%d] = %.9g, reference %.9g", n, i, p[i], pr[i])
+			}
+			if math.Abs(float64(m[i]-mr[i])) > 3e-7*math.Abs(float64(mr[i])) ||
+				math.Abs(float64(v[i]-vr[i])) > 3e-7*math.Abs(float64(vr[i])) {
+				t.Fatalf("n=%d: m,v[%d] = %g,%g, reference %g,%g", n, i, m[i], v[i], mr[i], vr[i])
+			}
+		}
+	}
+}
+
+// TestTanhAVX2Accuracy checks the vectorised tanh against math.Tanh with
+// the same dense sweep as TestTanhAccuracy does for the scalar reference.
+func TestTanhAVX2Accuracy(t *testing.T) {
+	needAVX2(t)
+	const n = 2_000_000
+	var xs []float32
+	for i := 0; i <= n; i++ {
+		xs = append(xs, float32(-20+40*float64(i)/n))
+	}
+	for x := float32(1e-38); x < 1; x *= 1.001 {
+		xs = append(xs, x, -x)
+	}
+	// Every float32 in [0.5, 1] and around the fix-up thresholds.
+	for _, c := range [][2]float32{{0.5, 1}, {tanhSmall * 0.99, tanhSmall * 1.01}, {tanhSat * 0.999, tanhSat * 1.001}, {tanhClamp * 0.999, tanhClamp * 1.001}} {
+		for x := c[0]; x <= c[1]; x = math.Nextafter32(x, 2*c[1]) {
+			xs = append(xs, x, -x)
+		}
+	}
+	ys := make([]float32, len(xs))
+	tanhAVX2Slices(ys, xs)
+	worst := 0.0
+	for i, x := range xs {
+		want := math.Tanh(float64(x))
+		got := float64(ys[i])
+		if want == 0 {
+			if got != 0 {
+				t.Fatalf("tanh(%g) = %g, want 0", x, got)
+			}
+			continue
+		}
+		e := math.Abs(got-want) / math.Abs(want)
+		worst = max(worst, e)
+		if e > tanhRel {
+			t.Fatalf("tanh(%g) = %.9g, want %.9g (relative error %.3g > %g)", x, got, want, e, tanhRel)
+		}
+		if got > 1 || got < -1 {
+			t.Fatalf("tanh(%g) = %g outside [-1, 1]", x, got)
+		}
+	}
+	t.Logf("worst relative error %.3g over %d points", worst, len(xs))
+}
+
+func TestTanhAVX2Special(t *testing.T) {
+	needAVX2(t)
+	inf := float32(math.Inf(1))
+	nan := float32(math.NaN())
+	negZero := float32(math.Copysign(0, -1))
+	sub := math.Float32frombits(1) // smallest subnormal
+	xs := []float32{0, negZero, 9, -9, 20, -20, 1e30, -1e30, inf, -inf, nan, sub, -sub, tanhClamp, -tanhClamp}
+	want := []float32{0, negZero, 1, -1, 1, -1, 1, -1, 1, -1, nan, sub, -sub}
+	ys := make([]float32, len(xs))
+	tanhAVX2Slices(ys, xs)
+	for i, w := range want {
+		g := ys[i]
+		if w != w {
+			if g == g {
+				t.Errorf("tanh(NaN) = %g, want NaN", g)
+			}
+			continue
+		}
+		if math.Float32bits(g) != math.Float32bits(w) {
+			t.Errorf("tanh(%g) = %g, want %g", xs[i], g, w)
+		}
+	}
+	// Odd function, in place, every tail length, NaN in the masked tail.
+	for n := range 40 {
+		src, srcOK := guarded(rand.New(rand.NewPCG(uint64(n), 1)), n)
+		for i := range src {
+			src[i] *= 12
+		}
+		if n%3 == 1 {
+			src[n-1] = nan
+		}
+		neg := make([]float32, n)
+		for i := range src {
+			neg[i] = -src[i]
+		}
+		dst, dstOK := guarded(rand.New(rand.NewPCG(2, 2)), n)
+		tanhAVX2Slices(dst, src)
+		tanhAVX2Slices(neg, neg)
+		tanhAVX2Slices(src, src)
+		if !srcOK() || !dstOK() {
+			t.Fatalf("n=%d: wrote outside the slice", n)
+		}
+		for i := range n {
+			if math.Float32bits(dst[i]) != math.Float32bits(src[i]) || (dst[i] == dst[i] && dst[i] != -neg[i]) {
+				t.Fatalf("n=%d: tanh[%d] = %g, in place %g, of the negation %g", n, i, dst[i], src[i], neg[i])
+			}
+		}
+	}
+}
+
+// TestForwardTanhMatchesTanh checks that the tanh fused into Forward is
+// bit for bit the slice Tanh of the linear layer's output: both run the
+// same instruction sequence.
+func TestForwardTanhMatchesTanh(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, L := range tileLens {
+		for _, out := range widths {
+			in := 3
+			src, w, b := randSlice(rng, in*L), randSlice(rng, out*in), randSlice(rng, out)
+			for i := range w {
+				w[i] *= 4
+			}
+			lin, act := make([]float32, out*L), make([]float32, out*L)
+			forwardAVX2(lin, src, w, b, in, out, L, false)
+			forwardAVX2(act, src, w, b, in, out, L, true)
+			tanhAVX2Slices(lin, lin)
+			for j := range lin {
+				if math.Float32bits(lin[j]) != math.Float32bits(act[j]) {
+					t.Fatalf("L=%d out=%d: fused tanh [%d] = %g, Tanh of the linear output %g", L, out, j, act[j], lin[j])
+				}
+			}
+		}
+	}
+}
