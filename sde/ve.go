@@ -56,7 +56,9 @@ func (VE) MeanScale(float64) float64 { return 1 }
 
 // Std returns η̃(t) = η_min (η_max/η_min)^{t/T}.
 func (v VE) Std(t float64) float64 {
-	return v.EtaMin * math.Pow(v.EtaMax/v.EtaMin, t/v.Tmax)
+	// exp·log is about 3× cheaper than math.Pow, and the trainer calls
+	// this once per row per step.
+	return v.EtaMin * math.Exp(t/v.Tmax*math.Log(v.EtaMax/v.EtaMin))
 }
 
 // Eta returns η(t) = sqrt(∫₀ᵗ β) = η_min sqrt((η_max/η_min)^{2t/T} − 1),
