@@ -63,18 +63,7 @@ func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sam
 		}
 	}
 	if ds.D > 1 {
-		if ds.D == 2 {
-			if err := figures.Scatter2D(path("fig_scatter"), ds.X, smp.X); err != nil {
-				return nil, err
-			}
-			if err := figures.Density2D(path("fig_density2d"), ds.X, smp.X); err != nil {
-				return nil, err
-			}
-		}
-		if err := figures.Marginals(path("fig_marginals"), ds.X, smp.X, ds.D); err != nil {
-			return nil, err
-		}
-		return files, nil
+		return files, multiFigures(path, ds, smp.X)
 	}
 
 	tt := make([]float64, ds.Len())
@@ -109,6 +98,20 @@ func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sam
 		return nil, err
 	}
 	return files, nil
+}
+
+// multiFigures compares samples with data for d > 1: scatter and density
+// contours (d = 2) and the marginals.
+func multiFigures(path func(string) string, ds *data.Set, smp []float64) error {
+	if ds.D == 2 {
+		if err := figures.Scatter2D(path("fig_scatter"), ds.X, smp); err != nil {
+			return err
+		}
+		if err := figures.Density2D(path("fig_density2d"), ds.X, smp); err != nil {
+			return err
+		}
+	}
+	return figures.Marginals(path("fig_marginals"), ds.X, smp, ds.D)
 }
 
 // gapFigures plots the optimality gap during training and the final

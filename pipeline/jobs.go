@@ -131,15 +131,21 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, err
 	}
-	if cfg.Figures && ds.D == 1 {
+	if cfg.Figures {
 		path := func(name string) string { return filepath.Join(cfg.Out, name) }
-		lo, hi := plotRange(ds)
-		var score sampler.Score
-		if model != nil {
-			score = model
-		}
-		if err := exactFigures(path, s, ds, smp.X, score, ev, lo, hi); err != nil {
-			return nil, err
+		if ds.D > 1 {
+			if err := multiFigures(path, ds, smp.X); err != nil {
+				return nil, err
+			}
+		} else {
+			lo, hi := plotRange(ds)
+			var score sampler.Score
+			if model != nil {
+				score = model
+			}
+			if err := exactFigures(path, s, ds, smp.X, score, ev, lo, hi); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := WriteReport(filepath.Join(cfg.Out, "report.html"), cfg, nil, ev.Metrics, nil); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -155,5 +156,27 @@ func writeNpy(t *testing.T, path string, n, d int) {
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The same seed gives byte-identical model and samples whatever GOMAXPROCS.
+func TestOutputsIndependentOfGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var model, samples []byte
+	for _, p := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(p)
+		dir := t.TempDir()
+		// Batches and sample sets span several tiles, so the workers share them.
+		mustRun(t, "run", "--out", dir, "--figures=false", "--nll=false", "--gap-every", "0", "-q",
+			"--n-data", "2000", "--batch", "1000", "--epochs", "3", "--n", "1000", "--steps", "20")
+		m, _ := os.ReadFile(filepath.Join(dir, "model.json"))
+		s, _ := os.ReadFile(filepath.Join(dir, "samples.csv"))
+		if model == nil {
+			model, samples = m, s
+			continue
+		}
+		if !bytes.Equal(m, model) || !bytes.Equal(s, samples) {
+			t.Errorf("GOMAXPROCS=%d: model or samples differ from GOMAXPROCS=1", p)
+		}
 	}
 }
