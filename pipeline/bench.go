@@ -9,6 +9,7 @@ import (
 
 	"scoresde/data"
 	"scoresde/nn"
+	"scoresde/nn/kernel"
 	"scoresde/sampler"
 	"scoresde/sde"
 	"scoresde/sysinfo"
@@ -35,6 +36,7 @@ func DefaultBench() BenchConfig {
 // BenchResult reports the measured speeds.
 type BenchResult struct {
 	Machine          sysinfo.Info `json:"machine"`
+	Kernels          string       `json:"kernels"`
 	StepMS           float64      `json:"train_step_ms"`
 	StepGFLOPS       float64      `json:"train_step_gflops"`
 	FLOPPerStep      float64      `json:"flop_per_step"`
@@ -63,7 +65,7 @@ func flopsPerRow(widths []int) (fwd, bwd float64) {
 // Bench times a training step (data handling and Adam included), a forward
 // pass over 10,000 rows and a reverse-sampling step.
 func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, error) {
-	res := &BenchResult{Machine: sysinfo.Collect()}
+	res := &BenchResult{Machine: sysinfo.Collect(), Kernels: kernel.Implementation()}
 	widths := append(append([]int{2}, bc.Hidden...), 1)
 	fwd, bwd := flopsPerRow(widths)
 	res.FLOPPerStep = float64(bc.Batch) * (fwd + bwd)
@@ -131,7 +133,7 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 
 // WriteText prints the benchmark as a small table.
 func (r *BenchResult) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "machine: %s\n", r.Machine.String())
+	fmt.Fprintf(w, "machine: %s\nkernels: %s\n", r.Machine.String(), r.Kernels)
 	fmt.Fprintf(w, "training step (batch, data handling, Adam): %8.3f ms  %6.1f GFLOP/s  %4.0f%% of the assumed %.0f GFLOP/s peak\n",
 		r.StepMS, r.StepGFLOPS, 100*r.FloorShare, r.PeakGFLOPS)
 	fmt.Fprintf(w, "forward pass, 10,000 rows:                  %8.3f ms\n", r.ForwardMS)
