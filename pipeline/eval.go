@@ -121,11 +121,15 @@ func truthMetrics(g *exact.Gibbs, name string, ds, smp *data.Set, splits []float
 
 // newProbe builds the fixed draws on which losses are compared.
 func newProbe(cfg Config, s sde.SDE, ds *data.Set) (*exact.LossProbe, error) {
-	eps := cfg.Train.MinTime
-	if eps < 0 {
-		eps = s.MinTime()
+	return exact.NewLossProbe(ds, s, exact.ProbeConfig{Times: 20, PointsPerTime: 250, Epsilon: minTime(cfg, s), Seed: cfg.Seed + 1000})
+}
+
+// minTime is the training ε: --min-time, or the SDE's default.
+func minTime(cfg Config, s sde.SDE) float64 {
+	if cfg.Train.MinTime >= 0 {
+		return cfg.Train.MinTime
 	}
-	return exact.NewLossProbe(ds, s, exact.ProbeConfig{Times: 20, PointsPerTime: 250, Epsilon: eps, Seed: cfg.Seed + 1000})
+	return s.MinTime()
 }
 
 func optimality(p *exact.LossProbe, model sampler.Score) (*Optimality, error) {

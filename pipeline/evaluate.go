@@ -45,7 +45,7 @@ func Evaluate(cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt
 		return nil, err
 	}
 	ev.Optimum = &shiftedScore{inner: ev.Probe.Optimum(), sde: model.SDE, shift: model.Shift}
-	if m.Optimality, err = optimality(ev.Probe, model.Net); err != nil {
+	if m.Optimality, err = optimality(ev.Probe, model.Centred()); err != nil {
 		return nil, err
 	}
 	if trained != nil {

@@ -9,6 +9,7 @@ import (
 	"scoresde/data"
 	"scoresde/nn"
 	"scoresde/sampler"
+	"scoresde/sde"
 	"scoresde/train"
 )
 
@@ -28,7 +29,7 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	if err != nil {
 		return nil, nil, err
 	}
-	model := &Model{Net: net, SDE: s}
+	model := &Model{Net: net, SDE: s, Warp: sde.NewTimeWarp(s, minTime(cfg, s))}
 	if cfg.Center {
 		model.Shift = Mean(ds)
 	}
@@ -44,7 +45,7 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
 		return nil, nil, err
 	}
-	if err := SaveModel(out("model.json"), cfg, model, st.EMA != nil, st.Epoch); err != nil {
+	if err := SaveModel(out("model.json"), cfg, model, minTime(cfg, s), st.EMA != nil, st.Epoch); err != nil {
 		return nil, nil, err
 	}
 	if err := writeJSON(out("config.json"), cfg); err != nil {

@@ -21,9 +21,32 @@ import (
 type Model struct {
 	Net   *nn.MLP
 	SDE   sde.SDE
-	Shift []float64 // nil or zeros: no centring
+	Shift []float64    // nil: no centring
+	Warp  sde.TimeWarp // the network's time input (see sde.TimeWarp)
 	buf   []float64
 }
+
+// NetScore is the network as a score of the centred data, fed the warped
+// time: what the samplers and the likelihood integrate.
+type NetScore struct {
+	Net  *nn.MLP
+	Warp sde.TimeWarp
+}
+
+// Dim is the data's dimension.
+func (n NetScore) Dim() int { return n.Net.Out }
+
+// Score evaluates the network at time t.
+func (n NetScore) Score(x []float64, t float64, out []float64) { n.Net.Score(x, n.Warp.At(t), out) }
+
+// ScoreDiv evaluates the network and the exact divergence at time t; the
+// warp acts on t only, so the divergence in x is unchanged.
+func (n NetScore) ScoreDiv(x []float64, t float64, out, div []float64) {
+	n.Net.ScoreDiv(x, n.Warp.At(t), out, div)
+}
+
+// Centred is the network in centred coordinates.
+func (m *Model) Centred() NetScore { return NetScore{m.Net, m.Warp} }
 
 // Dim is the data's dimension.
 func (m *Model) Dim() int { return m.Net.Out }
@@ -64,11 +87,13 @@ func (s *shiftedScore) Score(x []float64, t float64, out []float64) {
 }
 
 // Score is the model's score in the data's coordinates.
-func (m *Model) Score(x []float64, t float64, out []float64) { m.Net.Score(m.shifted(x, t), t, out) }
+func (m *Model) Score(x []float64, t float64, out []float64) {
+	m.Net.Score(m.shifted(x, t), m.Warp.At(t), out)
+}
 
 // ScoreDiv is Score with the exact divergence (a shift does not change it).
 func (m *Model) ScoreDiv(x []float64, t float64, out, div []float64) {
-	m.Net.ScoreDiv(m.shifted(x, t), t, out, div)
+	m.Net.ScoreDiv(m.shifted(x, t), m.Warp.At(t), out, div)
 }
 
 // Centre returns ds − m(t)·Shift, the data as the network sees them at
@@ -90,7 +115,7 @@ func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options)
 	m.SDE.SamplePrior(rng, x)
 	bar := progress.New(opt.Progress, "sample", "score evals", expectedNFE(sc))
 	o := samplerOptions(sc, keep)
-	res, err := sampler.Sample(m.SDE, &countingScore{inner: m.Net, bar: bar}, x, o, rng)
+	res, err := sampler.Sample(m.SDE, &countingScore{inner: m.Centred(), bar: bar}, x, o, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -133,13 +158,15 @@ type ModelFile struct {
 	SDE     SDEConfig       `json:"sde"`
 	Dim     int             `json:"dim"`
 	Shift   []float64       `json:"shift,omitempty"`
+	// TimeEps is the ε of the network's time warp (see sde.TimeWarp).
+	TimeEps float64 `json:"time_eps"`
 	Weights string          `json:"weights"` // "ema" or "raw"
 	Epochs  int             `json:"epochs"`
 	Net     json.RawMessage `json:"net"`
 }
 
 // SaveModel writes model.json.
-func SaveModel(path string, cfg Config, m *Model, ema bool, epochs int) error {
+func SaveModel(path string, cfg Config, m *Model, timeEps float64, ema bool, epochs int) error {
 	nb, err := m.Net.MarshalJSON()
 	if err != nil {
 		return err
@@ -148,7 +175,7 @@ func SaveModel(path string, cfg Config, m *Model, ema bool, epochs int) error {
 	if ema {
 		kind = "ema"
 	}
-	mf := ModelFile{Format: modelFormat, SDE: cfg.SDE, Dim: m.Dim(), Shift: m.Shift, Weights: kind, Epochs: epochs, Net: nb}
+	mf := ModelFile{Format: modelFormat, SDE: cfg.SDE, Dim: m.Dim(), Shift: m.Shift, TimeEps: timeEps, Weights: kind, Epochs: epochs, Net: nb}
 	return writeJSON(path, mf)
 }
 
@@ -182,5 +209,8 @@ func LoadModel(path string) (*Model, *ModelFile, error) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	return &Model{Net: net, SDE: s, Shift: mf.Shift}, &mf, nil
+	if mf.TimeEps < 0 || mf.TimeEps >= s.T() {
+		return fail("time_eps %v outside [0, T)", mf.TimeEps)
+	}
+	return &Model{Net: net, SDE: s, Shift: mf.Shift, Warp: sde.NewTimeWarp(s, mf.TimeEps)}, &mf, nil
 }

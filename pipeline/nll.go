@@ -31,7 +31,8 @@ func likelihood(model *Model, x *data.Set, on string, sc SampleConfig, opt Optio
 		eps = model.SDE.MinTime()
 	}
 	bar := progress.New(opt.Progress, "likelihood", "score evals", 0)
-	counted := &countingScoreDiv{countingScore: countingScore{inner: model.Net, bar: bar}, div: model.Net}
+	net := model.Centred()
+	counted := &countingScoreDiv{countingScore: countingScore{inner: net, bar: bar}, div: net}
 	r, err := sampler.Likelihood(model.SDE, counted, model.Centre(x, eps).X, o)
 	if err != nil {
 		return nil, fmt.Errorf("likelihood: %w", err)

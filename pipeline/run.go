@@ -155,7 +155,8 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	if cfg.Center {
 		shift = Mean(ds)
 	}
-	untrained := &Model{Net: net.Clone(), SDE: s, Shift: shift}
+	warp := sde.NewTimeWarp(s, minTime(cfg, s))
+	untrained := &Model{Net: net.Clone(), SDE: s, Shift: shift, Warp: warp}
 
 	start = time.Now()
 	trained, err := Train(ctx, cfg, s, untrained.Centre(ds, 0), net, opt)
@@ -164,11 +165,11 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	}
 	st := trained.State
 	res.Losses = st.Losses
-	model := &Model{Net: samplingNet(st), SDE: s, Shift: shift}
+	model := &Model{Net: samplingNet(st), SDE: s, Shift: shift, Warp: warp}
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
 		return nil, err
 	}
-	if err := SaveModel(out("model.json"), cfg, model, st.EMA != nil, st.Epoch); err != nil {
+	if err := SaveModel(out("model.json"), cfg, model, minTime(cfg, s), st.EMA != nil, st.Epoch); err != nil {
 		return nil, err
 	}
 	tm.add("train", start)
@@ -263,6 +264,7 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 		return nil, err
 	}
 	defer tr.Close()
+	out.warp = sde.NewTimeWarp(s, tr.MinTime())
 	if cfg.GapEvery > 0 {
 		if out.Probe, err = newProbe(cfg, s, ds); err != nil {
 			return nil, err
@@ -319,10 +321,11 @@ type Trained struct {
 	State      *train.State
 	Probe      *exact.LossProbe
 	GapHistory []GapPoint
+	warp       sde.TimeWarp
 }
 
 func (t *Trained) measureGap(st *train.State) error {
-	g, err := t.Probe.Gap(samplingNet(st))
+	g, err := t.Probe.Gap(NetScore{samplingNet(st), t.warp})
 	if err != nil {
 		return fmt.Errorf("optimality gap after epoch %d: %w", st.Epoch, err)
 	}

@@ -76,6 +76,7 @@ type Trainer struct {
 	st   *State
 	rng  *rand.Rand
 	eps  float64
+	warp sde.TimeWarp // t as the network sees it
 
 	ws    *nn.Workspace
 	perm  []int
@@ -114,7 +115,7 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 	}
 	b := cfg.BatchSize
 	tr := &Trainer{
-		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps,
+		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: sde.NewTimeWarp(s, eps),
 		ws:    st.Net.NewWorkspace(b),
 		perm:  make([]int, ds.Len()),
 		input: make([]float32, b*(d+1)),
@@ -158,9 +159,8 @@ func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
 func (tr *Trainer) step(rows []int) float64 {
 	d := tr.data.D
 	b := len(rows)
-	T, eps := tr.sde.T(), tr.eps
 	for r, idx := range rows {
-		t := eps + (T-eps)*tr.rng.Float64()
+		t := tr.warp.Time(tr.rng.Float64())
 		s := tr.sde.Std(t)
 		m := tr.sde.MeanScale(t)
 		lam := s * s
@@ -177,7 +177,7 @@ func (tr *Trainer) step(rows []int) float64 {
 			tr.z[r*d+j] = float32(z)
 			in[j] = float32(m*x0[j] + s*z)
 		}
-		in[d] = float32(t)
+		in[d] = float32(tr.warp.At(t))
 	}
 	loss := tr.st.Net.Gradient(tr.ws, tr.input[:b*(d+1)], b, tr.loss, tr.grad)
 	tr.st.Adam.Update(tr.st.Net.Params, tr.grad)
@@ -222,6 +222,9 @@ func (tr *Trainer) Run(ctx context.Context, epochs int, after func(st *State) er
 	}
 	return nil
 }
+
+// MinTime is ε, the smallest training time.
+func (tr *Trainer) MinTime() float64 { return tr.eps }
 
 // StepsPerEpoch is the number of full batches in one epoch.
 func (tr *Trainer) StepsPerEpoch() int { return tr.data.Len() / tr.cfg.BatchSize }
