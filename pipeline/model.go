@@ -154,12 +154,12 @@ const modelFormat = "scoresde-model/1"
 // of the data and the weights to sample with (the EMA weights when training
 // kept them).
 type ModelFile struct {
-	Format  string          `json:"format"`
-	SDE     SDEConfig       `json:"sde"`
-	Dim     int             `json:"dim"`
-	Shift   []float64       `json:"shift,omitempty"`
+	Format string    `json:"format"`
+	SDE    SDEConfig `json:"sde"`
+	Dim    int       `json:"dim"`
+	Shift  []float64 `json:"shift,omitempty"`
 	// TimeEps is the ε of the network's time warp (see sde.TimeWarp).
-	TimeEps float64 `json:"time_eps"`
+	TimeEps float64         `json:"time_eps"`
 	Weights string          `json:"weights"` // "ema" or "raw"
 	Epochs  int             `json:"epochs"`
 	Net     json.RawMessage `json:"net"`
