@@ -44,7 +44,6 @@ const (
 	cSign
 	cOne
 	cSat
-	cSmall
 	nConst
 )
 
@@ -54,14 +53,11 @@ func k(i int) string { return fmt.Sprintf("·avxConst+%d(SB)", 32*i) }
 // others are memory operands.
 type tanhConsts map[int]int
 
-// Constant registers when one vector is in flight (working registers
-// Y0-Y4): Y5-Y15. A masked loop needs Y15 for its mask and reads B0 from
-// memory instead; the arithmetic is the same.
+// The tanh uses Y0-Y5; the constants most used as register operands go in
+// Y6-Y15. A masked loop needs Y15 for its mask; the arithmetic is the same.
 var (
-	tanhRegs1       = tanhConsts{cNegClamp: 5, cClamp: 6, cA11: 7, cA9: 8, cA7: 9, cA5: 10, cA3: 11, cA1: 12, cB4: 13, cB2: 14, cB0: 15}
-	tanhRegs1Masked = tanhConsts{cNegClamp: 5, cClamp: 6, cA11: 7, cA9: 8, cA7: 9, cA5: 10, cA3: 11, cA1: 12, cB4: 13, cB2: 14}
-	// Two vectors in flight (Y0-Y4 and Y5-Y9): Y10-Y15.
-	tanhRegs2 = tanhConsts{cNegClamp: 10, cClamp: 11, cA11: 12, cA9: 13, cA7: 14, cA5: 15}
+	tanhRegs       = tanhConsts{cNegClamp: 6, cClamp: 7, cA11: 8, cA9: 9, cA7: 10, cB4: 11, cB2: 12, cAbs: 13, cOne: 14, cA5: 15}
+	tanhRegsMasked = tanhConsts{cNegClamp: 6, cClamp: 7, cA11: 8, cA9: 9, cA7: 10, cB4: 11, cB2: 12, cAbs: 13, cOne: 14}
 )
 
 // load fills the constant registers.
@@ -80,51 +76,52 @@ func (tc tanhConsts) op(i int) string {
 	return k(i)
 }
 
-// tanhCode returns the instructions computing Y[b+1] = tanh(Y[b]) with the
-// rational approximation of tanhRef (same coefficients; numerator and
-// denominator evaluated by Horner's rule in x² with FMAs, which needs
-// fewer operations and registers than the reference's Estrin scheme) and
-// the same fix-ups. Y[b] is preserved; Y[b+2]-Y[b+4] are scratch.
-// Every caller runs this sequence, whichever operands are registers, so
-// all vectorised tanh values agree bit for bit.
-func tanhCode(b int, tc tanhConsts) []string {
-	x, y, c, x2, q := b, b+1, b+2, b+3, b+4
+// tanhCode returns the instructions computing Y1 = tanh(Y0): the rational
+// approximation of tanhRef, c·(p(c²)/q(c²)) with c = x clamped to
+// ±tanhClamp, with the same coefficients and saturation fix-up, but with
+// p and q evaluated by Horner's rule with FMAs. On the 128-bit-datapath
+// core this was tuned on, the few extra multiplications of Estrin's
+// scheme cost more than its shorter dependency chains save.
+// Y0 is preserved; Y2-Y5 are scratch. Every caller runs this sequence,
+// whichever operands are registers, so all vectorised tanh values agree
+// bit for bit.
+func tanhCode(tc tanhConsts) []string {
+	const x, y, c, x2, q, u = 0, 1, 2, 3, 4, 5
 	var s []string
 	e := func(format string, args ...any) { s = append(s, fmt.Sprintf(format, args...)) }
+	// reg returns constant i as a register operand, loading it into
+	// scratch register t if it lives in memory.
+	reg := func(i, t int) string {
+		if r, ok := tc[i]; ok {
+			return fmt.Sprintf("Y%d", r)
+		}
+		e("VMOVUPS %s, Y%d", k(i), t)
+		return fmt.Sprintf("Y%d", t)
+	}
 	// Clamp with x as the second source so that a NaN x propagates.
-	if _, ok := tc[cNegClamp]; ok {
-		e("VMAXPS Y%d, %s, Y%d", x, tc.op(cNegClamp), c)
-	} else {
-		e("VMOVUPS %s, Y%d", k(cNegClamp), c)
-		e("VMAXPS Y%d, Y%d, Y%d", x, c, c)
-	}
-	if _, ok := tc[cClamp]; ok {
-		e("VMINPS Y%d, %s, Y%d", c, tc.op(cClamp), c)
-	} else {
-		e("VMOVUPS %s, Y%d", k(cClamp), x2)
-		e("VMINPS Y%d, Y%d, Y%d", c, x2, c)
-	}
+	e("VMAXPS Y%d, %s, Y%d", x, reg(cNegClamp, c), c)
+	e("VMINPS Y%d, %s, Y%d", c, reg(cClamp, x2), c)
 	e("VMULPS Y%d, Y%d, Y%d", c, c, x2)
+	// p = ((((((A13 x² + A11) x² + A9) x² + A7) x² + A5) x² + A3) x² + A1,
+	// q = ((B6 x² + B4) x² + B2) x² + B0, the two chains interleaved.
 	e("VMOVUPS %s, Y%d", k(cA13), y)
 	e("VMOVUPS %s, Y%d", k(cB6), q)
-	for _, a := range []int{cA11, cA9, cA7, cA5, cA3, cA1} {
+	pc := []int{cA11, cA9, cA7, cA5, cA3, cA1}
+	qc := []int{cB4, cB2, cB0}
+	for j, a := range pc {
 		e("VFMADD213PS %s, Y%d, Y%d", tc.op(a), x2, y)
-		switch a {
-		case cA11, cA7, cA3:
-			bb := map[int]int{cA11: cB4, cA7: cB2, cA3: cB0}[a]
-			e("VFMADD213PS %s, Y%d, Y%d", tc.op(bb), x2, q)
+		if j < len(qc) {
+			e("VFMADD213PS %s, Y%d, Y%d", tc.op(qc[j]), x2, q)
 		}
 	}
-	e("VMULPS Y%d, Y%d, Y%d", c, y, y)
 	e("VDIVPS Y%d, Y%d, Y%d", q, y, y)
-	// |x| ≥ tanhSat: ±1 (false for NaN); |x| < tanhSmall: x.
-	e("VANDPS %s, Y%d, Y%d", k(cAbs), x, c)
-	e("VCMPPS $0x1d, %s, Y%d, Y%d", k(cSat), c, q) // GE_OQ
-	e("VXORPS Y%d, Y%d, Y%d", c, x, x2)            // sign of x
-	e("VORPS %s, Y%d, Y%d", k(cOne), x2, x2)
-	e("VBLENDVPS Y%d, Y%d, Y%d, Y%d", q, x2, y, y)
-	e("VCMPPS $0x11, %s, Y%d, Y%d", k(cSmall), c, q) // LT_OQ
-	e("VBLENDVPS Y%d, Y%d, Y%d, Y%d", q, x, y, y)
+	e("VMULPS Y%d, Y%d, Y%d", c, y, y)
+	// |x| ≥ tanhSat: ±1 (false for NaN).
+	e("VANDPS %s, Y%d, Y%d", tc.op(cAbs), x, c)
+	e("VCMPPS $0x1d, %s, Y%d, Y%d", tc.op(cSat), c, q) // GE_OQ
+	e("VXORPS Y%d, Y%d, Y%d", c, x, u)                 // sign of x
+	e("VORPS %s, Y%d, Y%d", tc.op(cOne), u, u)
+	e("VBLENDVPS Y%d, Y%d, Y%d, Y%d", q, u, y, y)
 	return s
 }
 
@@ -220,9 +217,9 @@ TEXT ·gemmBcastAVX2(SB), NOSPLIT, $0-80
 			p("SUBQ R14, AX")
 			loadMask("AX", "CX", 15)
 		}
-		tc := tanhRegs1
+		tc := tanhRegs
 		if rb == 0 {
-			tc = tanhRegs1Masked
+			tc = tanhRegsMasked
 		}
 		tc.load()
 		p("MOVQ nout+32(FP), CX")
@@ -234,7 +231,7 @@ TEXT ·gemmBcastAVX2(SB), NOSPLIT, $0-80
 			} else {
 				p("VMOVUPS %d(DI), Y0", 32*v)
 			}
-			emit(tanhCode(0, tc))
+			emit(tanhCode(tc))
 			if rb == 0 {
 				p("VMASKMOVPS Y1, Y15, (DI)")
 			} else {
@@ -324,10 +321,14 @@ func gemmBcastBody(ob, rb int, v string) {
 
 // dotAcc: dw[o*nin+i] += Σ_r a[o*L+r]·b[i*L+r].
 //
+// Blocks of 3 outputs × 4 inputs keep 12 dot products in flight; each
+// step loads 3 vectors of a and 4 of b for 12 FMAs. Narrower blocks handle
+// the remainders. Each accumulator holds 8 interleaved partial sums over
+// r, reduced horizontally at the end of the block.
+//
 // Registers: R8 L*4, R9 3*L*4, R10 nin*4, R11 i, DI o, R12 full vectors
-// per row, R13 tail bytes, BX a, DX b, SI dw, CX count, AX scratch.
-// Y0-Y7 accumulators, Y8-Y9 a vectors, Y10-Y13 b vectors, Y14 tail mask,
-// Y15 scratch.
+// per row, R13 tail bytes, R14 address of the tail mask, BX a, DX b,
+// SI dw, CX count, AX scratch.
 func dotAcc() {
 	out.WriteString(`
 // func dotAccAVX2(dw, a, b *float32, nout, nin, L int)
@@ -343,12 +344,10 @@ TEXT ·dotAccAVX2(SB), NOSPLIT, $0-48
 	p("LEAQ (R8)(R8*2), R9")
 	p("MOVQ nin+32(FP), R10")
 	p("SHLQ $2, R10")
-	p("TESTQ R13, R13")
-	p("JEQ da_nomask")
-	loadMask("R13", "AX", 14)
-	label("da_nomask")
+	p("LEAQ ·tailMask+32(SB), R14")
+	p("SUBQ R13, R14")
 	p("XORQ DI, DI")
-	for _, ob := range []int{2, 1} {
+	for _, ob := range []int{3, 2, 1} {
 		label(fmt.Sprintf("da_ob%d", ob))
 		p("MOVQ nout+24(FP), AX")
 		p("SUBQ DI, AX")
@@ -370,8 +369,8 @@ TEXT ·dotAccAVX2(SB), NOSPLIT, $0-48
 			label("da_" + v + "_next")
 		}
 		p("ADDQ $%d, DI", ob)
-		if ob == 2 {
-			p("JMP da_ob2")
+		if ob == 3 {
+			p("JMP da_ob3")
 		}
 		label(fmt.Sprintf("da_ob%d_next", ob))
 	}
@@ -379,10 +378,22 @@ TEXT ·dotAccAVX2(SB), NOSPLIT, $0-48
 	p("RET")
 }
 
+// dotBody emits one ob×ib block. Accumulator (kk, ii) is Y[kk*ib+ii]. If
+// everything fits, a rows are in Y12-Y14, b rows in Y8-Y11 and the tail
+// mask in Y15; the 3×4 block has 12 accumulators and streams b through
+// Y15, reloading the mask for each masked load.
 func dotBody(ob, ib int, v string) {
 	acc := func(kk, ii int) int { return kk*ib + ii }
-	aAddr := []string{"(BX)", "(BX)(R8*1)"}
+	stream := ob*ib > 8
+	aAddr := []string{"(BX)", "(BX)(R8*1)", "(BX)(R8*2)"}
 	bAddr := []string{"(DX)", "(DX)(R8*1)", "(DX)(R8*2)", "(DX)(R9*1)"}
+	aReg := func(kk int) int { return 12 + kk }
+	bReg := func(ii int) int {
+		if stream {
+			return 15
+		}
+		return 8 + ii
+	}
 	p("MOVQ DI, BX")
 	p("IMULQ R8, BX")
 	p("ADDQ a+8(FP), BX")
@@ -393,23 +404,33 @@ func dotBody(ob, ib int, v string) {
 		p("VXORPS Y%[1]d, Y%[1]d, Y%[1]d", j)
 	}
 	step := func(masked bool) {
-		for kk := range ob {
+		ld := func(addr string, reg int) {
 			if masked {
-				p("VMASKMOVPS %s, Y14, Y%d", aAddr[kk], 8+kk)
+				p("VMASKMOVPS %s, Y15, Y%d", addr, reg)
 			} else {
-				p("VMOVUPS %s, Y%d", aAddr[kk], 8+kk)
+				p("VMOVUPS %s, Y%d", addr, reg)
+			}
+		}
+		if masked {
+			p("VMOVUPS (R14), Y15")
+		}
+		for kk := range ob {
+			ld(aAddr[kk], aReg(kk))
+		}
+		if !stream {
+			for ii := range ib {
+				ld(bAddr[ii], bReg(ii))
 			}
 		}
 		for ii := range ib {
-			if masked {
-				p("VMASKMOVPS %s, Y14, Y%d", bAddr[ii], 10+ii)
-			} else {
-				p("VMOVUPS %s, Y%d", bAddr[ii], 10+ii)
+			if stream {
+				if masked {
+					p("VMOVUPS (R14), Y15")
+				}
+				ld(bAddr[ii], 15)
 			}
-		}
-		for kk := range ob {
-			for ii := range ib {
-				p("VFMADD231PS Y%d, Y%d, Y%d", 10+ii, 8+kk, acc(kk, ii))
+			for kk := range ob {
+				p("VFMADD231PS Y%d, Y%d, Y%d", bReg(ii), aReg(kk), acc(kk, ii))
 			}
 		}
 	}
@@ -432,26 +453,40 @@ func dotBody(ob, ib int, v string) {
 	p("IMULQ R10, SI")
 	p("LEAQ (SI)(R11*4), SI")
 	p("ADDQ dw+0(FP), SI")
-	if ob == 2 && ib == 4 {
-		// Eight sums at once: lanes of Y0 become acc0..acc7 = dw[o,i..i+3],
-		// dw[o+1,i..i+3].
-		p("VHADDPS Y1, Y0, Y0")
-		p("VHADDPS Y3, Y2, Y2")
-		p("VHADDPS Y5, Y4, Y4")
-		p("VHADDPS Y7, Y6, Y6")
-		p("VHADDPS Y2, Y0, Y0")
-		p("VHADDPS Y6, Y4, Y4")
-		p("VPERM2F128 $0x20, Y4, Y0, Y1")
-		p("VPERM2F128 $0x31, Y4, Y0, Y2")
-		p("VADDPS Y2, Y1, Y0")
-		p("VADDPS (SI), X0, X1")
-		p("VMOVUPS X1, (SI)")
-		p("VEXTRACTF128 $1, Y0, X2")
-		p("VADDPS (SI)(R10*1), X2, X2")
-		p("VMOVUPS X2, (SI)(R10*1)")
+	wAddr := []string{"(SI)", "(SI)(R10*1)", "(SI)(R10*2)"}
+	if ib == 4 {
+		kk := 0
+		for ; kk+2 <= ob; kk += 2 {
+			// Rows kk, kk+1: the lanes of Y[b] become their eight sums.
+			b := acc(kk, 0)
+			p("VHADDPS Y%d, Y%d, Y%d", b+1, b, b)
+			p("VHADDPS Y%d, Y%d, Y%d", b+3, b+2, b+2)
+			p("VHADDPS Y%d, Y%d, Y%d", b+5, b+4, b+4)
+			p("VHADDPS Y%d, Y%d, Y%d", b+7, b+6, b+6)
+			p("VHADDPS Y%d, Y%d, Y%d", b+2, b, b)
+			p("VHADDPS Y%d, Y%d, Y%d", b+6, b+4, b+4)
+			p("VPERM2F128 $0x20, Y%d, Y%d, Y%d", b+4, b, b+1)
+			p("VPERM2F128 $0x31, Y%d, Y%d, Y%d", b+4, b, b+2)
+			p("VADDPS Y%d, Y%d, Y%d", b+2, b+1, b)
+			p("VADDPS %s, X%d, X%d", wAddr[kk], b, b+1)
+			p("VMOVUPS X%d, %s", b+1, wAddr[kk])
+			p("VEXTRACTF128 $1, Y%d, X%d", b, b+2)
+			p("VADDPS %s, X%d, X%d", wAddr[kk+1], b+2, b+2)
+			p("VMOVUPS X%d, %s", b+2, wAddr[kk+1])
+		}
+		if kk < ob {
+			// One row: four sums.
+			b := acc(kk, 0)
+			p("VHADDPS Y%d, Y%d, Y%d", b+1, b, b)
+			p("VHADDPS Y%d, Y%d, Y%d", b+3, b+2, b+2)
+			p("VHADDPS Y%d, Y%d, Y%d", b+2, b, b)
+			p("VEXTRACTF128 $1, Y%d, X%d", b, b+1)
+			p("VADDPS X%d, X%d, X%d", b+1, b, b)
+			p("VADDPS %s, X%d, X%d", wAddr[kk], b, b)
+			p("VMOVUPS X%d, %s", b, wAddr[kk])
+		}
 		return
 	}
-	wAddr := []string{"(SI)", "(SI)(R10*1)"}
 	for kk := range ob {
 		for ii := range ib {
 			a := acc(kk, ii)
@@ -650,23 +685,12 @@ TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
 	p("MOVQ src+8(FP), SI")
 	p("MOVQ n+16(FP), CX")
 	p("XORQ AX, AX")
-	tanhRegs2.load()
-	label("th_loop2")
-	p("CMPQ CX, $16")
-	p("JLT th_loop")
-	p("VMOVUPS (SI)(AX*1), Y0")
-	p("VMOVUPS 32(SI)(AX*1), Y5")
-	emit(tanhCode(0, tanhRegs2), tanhCode(5, tanhRegs2))
-	p("VMOVUPS Y1, (DI)(AX*1)")
-	p("VMOVUPS Y6, 32(DI)(AX*1)")
-	p("ADDQ $64, AX")
-	p("SUBQ $16, CX")
-	p("JMP th_loop2")
+	tanhRegs.load()
 	label("th_loop")
 	p("CMPQ CX, $8")
 	p("JLT th_tail")
 	p("VMOVUPS (SI)(AX*1), Y0")
-	emit(tanhCode(0, tanhRegs2))
+	emit(tanhCode(tanhRegs))
 	p("VMOVUPS Y1, (DI)(AX*1)")
 	p("ADDQ $32, AX")
 	p("SUBQ $8, CX")
@@ -676,9 +700,8 @@ TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
 	p("JEQ th_done")
 	p("SHLQ $2, CX")
 	loadMask("CX", "DX", 15)
-	tanhRegs1Masked.load()
 	p("VMASKMOVPS (SI)(AX*1), Y15, Y0")
-	emit(tanhCode(0, tanhRegs1Masked))
+	emit(tanhCode(tanhRegsMasked))
 	p("VMASKMOVPS Y1, Y15, (DI)(AX*1)")
 	label("th_done")
 	p("VZEROUPPER")

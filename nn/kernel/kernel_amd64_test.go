@@ -275,7 +275,7 @@ func TestTanhAVX2Accuracy(t *testing.T) {
 		xs = append(xs, x, -x)
 	}
 	// Every float32 in [0.5, 1] and around the fix-up thresholds.
-	for _, c := range [][2]float32{{0.5, 1}, {tanhSmall * 0.99, tanhSmall * 1.01}, {tanhSat * 0.999, tanhSat * 1.001}, {tanhClamp * 0.999, tanhClamp * 1.001}} {
+	for _, c := range [][2]float32{{0.5, 1}, {1e-4, 1.01e-4}, {tanhSat * 0.999, tanhSat * 1.001}, {tanhClamp * 0.999, tanhClamp * 1.001}} {
 		for x := c[0]; x <= c[1]; x = math.Nextafter32(x, 2*c[1]) {
 			xs = append(xs, x, -x)
 		}
@@ -375,6 +375,85 @@ func TestForwardTanhMatchesTanh(t *testing.T) {
 				if math.Float32bits(lin[j]) != math.Float32bits(act[j]) {
 					t.Fatalf("L=%d out=%d: fused tanh [%d] = %g, Tanh of the linear output %g", L, out, j, act[j], lin[j])
 				}
+			}
+		}
+	}
+}
+
+// TestAVX2RowsIndependent checks that a row's Forward output and input
+// adjoint do not depend on where the row sits in the tile (full 24-row
+// blocks, 8-row blocks or the masked tail) or on the tile length: each is
+// the same sequence of operations on the row's values. So a point's
+// network output does not depend on the batch it is evaluated in.
+func TestAVX2RowsIndependent(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(17, 18))
+	const L, in, out = 250, 51, 50
+	src, w, b := randSlice(rng, in*L), randSlice(rng, out*in), randSlice(rng, out)
+	da, a := randSlice(rng, out*L), randSlice(rng, out*L)
+	dst, dsrc := make([]float32, out*L), make([]float32, in*L)
+	forwardAVX2(dst, src, w, b, in, out, L, true)
+	backwardAVX2(da, a, src, w, make([]float32, out*in), make([]float32, out), dsrc, in, out, L, true)
+	for r := range L {
+		col := func(m []float32, n int) []float32 {
+			c := make([]float32, n)
+			for f := range c {
+				c[f] = m[f*L+r]
+			}
+			return c
+		}
+		d1, ds1 := make([]float32, out), make([]float32, in)
+		forwardAVX2(d1, col(src, in), w, b, in, out, 1, true)
+		backwardAVX2(col(da, out), col(a, out), col(src, in), w, make([]float32, out*in), make([]float32, out), ds1, in, out, 1, false)
+		for o, v := range col(dst, out) {
+			if math.Float32bits(v) != math.Float32bits(d1[o]) {
+				t.Fatalf("row %d: Forward output %d = %g in the tile, %g alone", r, o, v, d1[o])
+			}
+		}
+		for i, v := range col(dsrc, in) {
+			if math.Float32bits(v) != math.Float32bits(ds1[i]) {
+				t.Fatalf("row %d: input adjoint %d = %g in the tile, %g alone", r, i, v, ds1[i])
+			}
+		}
+	}
+}
+
+// TestAVX2EmptyShapes checks zero sizes against the reference (to float32
+// rounding: a few terms at most, |values| ≤ 5, so 1e-6 absolute is ample).
+func TestAVX2EmptyShapes(t *testing.T) {
+	needAVX2(t)
+	near := func(a, b []float32) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if math.Abs(float64(a[i]-b[i])) > 1e-6 {
+				return false
+			}
+		}
+		return true
+	}
+	for _, sh := range [][3]int{{0, 3, 5}, {3, 0, 5}, {3, 5, 0}, {0, 0, 0}} {
+		in, out, L := sh[0], sh[1], sh[2]
+		rng := rand.New(rand.NewPCG(19, 20))
+		src, w, b := randSlice(rng, in*L), randSlice(rng, out*in), randSlice(rng, out)
+		a, da := randSlice(rng, out*L), randSlice(rng, out*L)
+		got, want := make([]float32, out*L), make([]float32, out*L)
+		forwardAVX2(got, src, w, b, in, out, L, true)
+		forwardRef(want, src, w, b, in, out, L, true)
+		if !near(got, want) {
+			t.Errorf("in=%d out=%d L=%d: Forward %v, reference %v", in, out, L, got, want)
+		}
+		var res [2][4][]float32
+		for k, f := range []func(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool){backwardAVX2, backwardRef} {
+			da := append([]float32(nil), da...)
+			dw, db, dsrc := make([]float32, out*in), make([]float32, out), randSlice(rng, in*L)
+			f(da, a, src, w, dw, db, dsrc, in, out, L, true)
+			res[k] = [4][]float32{da, dw, db, dsrc}
+		}
+		for j, name := range []string{"dpre", "dw", "db", "dsrc"} {
+			if !near(res[0][j], res[1][j]) {
+				t.Errorf("in=%d out=%d L=%d: Backward %s = %v, reference %v", in, out, L, name, res[0][j], res[1][j])
 			}
 		}
 	}

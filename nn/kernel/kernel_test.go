@@ -281,51 +281,120 @@ func BenchmarkMathTanh(b *testing.B) {
 	reportPer(b, start, len(src), "elem")
 }
 
+// The notebook network's layers (2→50→50→50→1, tanh on the hidden ones)
+// as the backward pass sees them: the first layer needs no input adjoint.
+var notebookLayers = []struct {
+	in, out    int
+	tanh, dsrc bool
+}{{2, 50, true, false}, {50, 50, true, true}, {50, 1, false, true}}
+
+// benchTiles are tile lengths: nn's tile (128 rows) and its neighbours, to
+// show how the kernels' speed depends on it.
+var benchTiles = []int{32, 64, 128, 256, 512}
+
+// kernels lists the implementations to benchmark: the dispatched one and,
+// if that is not already it, the plain Go reference.
+func kernels() []struct {
+	name     string
+	forward  func(dst, src, w, b []float32, in, out, L int, tanh bool)
+	backward func(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool)
+} {
+	type k = struct {
+		name     string
+		forward  func(dst, src, w, b []float32, in, out, L int, tanh bool)
+		backward func(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool)
+	}
+	ks := []k{{Implementation(), Forward, Backward}}
+	if Implementation() != "go" {
+		ks = append(ks, k{"go", forwardRef, backwardRef})
+	}
+	return ks
+}
+
+// reportFlops reports GFLOP/s (wall and CPU time) for flops per iteration.
+func reportFlops(b *testing.B, start time.Duration, flops int) {
+	b.ReportMetric(float64(flops)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "GFLOP/s")
+	if start > 0 {
+		b.ReportMetric(float64(flops)*float64(b.N)/float64((cpuTime()-start).Nanoseconds()), "cpu-GFLOP/s")
+	}
+}
+
+// BenchmarkForward runs each notebook layer on one tile. FLOPs count the
+// multiply-adds as 2 (bias and tanh not counted).
 func BenchmarkForward(b *testing.B) {
-	for _, L := range []int{64, 128, 256} {
-		b.Run(fmt.Sprintf("50x50/L=%d", L), func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 1))
-			src, w, bias := randSlice(rng, 50*L), randSlice(rng, 2500), randSlice(rng, 50)
-			dst := make([]float32, 50*L)
-			start := cpuTime()
-			for b.Loop() {
-				Forward(dst, src, w, bias, 50, 50, L, true)
+	for _, ly := range notebookLayers {
+		for _, L := range benchTiles {
+			if L != 128 && ly.in != 50 && ly.out != 50 {
+				continue
 			}
-			reportPer(b, start, 2500*L, "madd")
-		})
+			for _, k := range kernels() {
+				b.Run(fmt.Sprintf("%dx%d/L=%d/%s", ly.in, ly.out, L, k.name), func(b *testing.B) {
+					rng := rand.New(rand.NewPCG(1, 1))
+					src, w, bias := randSlice(rng, ly.in*L), randSlice(rng, ly.in*ly.out), randSlice(rng, ly.out)
+					dst := make([]float32, ly.out*L)
+					start := cpuTime()
+					for b.Loop() {
+						k.forward(dst, src, w, bias, ly.in, ly.out, L, ly.tanh)
+					}
+					reportFlops(b, start, 2*ly.in*ly.out*L)
+				})
+			}
+		}
 	}
 }
 
+// BenchmarkBackward runs each notebook layer's backward pass on one tile.
+// FLOPs: 2 per multiply-add of dW and (if computed) dsrc, 1 per db term,
+// 3 per tanh-derivative element.
 func BenchmarkBackward(b *testing.B) {
-	for _, L := range []int{64, 128, 256} {
-		b.Run(fmt.Sprintf("50x50/L=%d", L), func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 1))
-			src, w, a := randSlice(rng, 50*L), randSlice(rng, 2500), randSlice(rng, 50*L)
-			da, dsrc := randSlice(rng, 50*L), make([]float32, 50*L)
-			dw, db := make([]float32, 2500), make([]float32, 50)
-			start := cpuTime()
-			for b.Loop() {
-				Backward(da, a, src, w, dw, db, dsrc, 50, 50, L, true)
+	for _, ly := range notebookLayers {
+		for _, L := range benchTiles {
+			if L != 128 && ly.in != 50 && ly.out != 50 {
+				continue
 			}
-			reportPer(b, start, 2*2500*L, "madd")
-		})
+			for _, k := range kernels() {
+				b.Run(fmt.Sprintf("%dx%d/L=%d/%s", ly.in, ly.out, L, k.name), func(b *testing.B) {
+					rng := rand.New(rand.NewPCG(1, 1))
+					src, w, a := randSlice(rng, ly.in*L), randSlice(rng, ly.in*ly.out), randSlice(rng, ly.out*L)
+					da := randSlice(rng, ly.out*L)
+					dw, db := make([]float32, ly.in*ly.out), make([]float32, ly.out)
+					var dsrc []float32
+					flops := 2*ly.in*ly.out*L + ly.out*L
+					if ly.dsrc {
+						dsrc = make([]float32, ly.in*L)
+						flops += 2 * ly.in * ly.out * L
+					}
+					if ly.tanh {
+						flops += 3 * ly.out * L
+					}
+					start := cpuTime()
+					for b.Loop() {
+						k.backward(da, a, src, w, dw, db, dsrc, ly.in, ly.out, L, ly.tanh)
+					}
+					reportFlops(b, start, flops)
+				})
+			}
+		}
 	}
 }
 
+// BenchmarkAdam updates the notebook network's 5301 parameters.
 func BenchmarkAdam(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	const n = 5301
 	p, g, m, v := randSlice(rng, n), randSlice(rng, n), make([]float32, n), make([]float32, n)
+	start := cpuTime()
 	for b.Loop() {
 		Adam(p, g, m, v, 0.9, 0.999, 1e-8, 1e-3, 1)
 	}
+	reportPer(b, start, n, "param")
 }
 
 func TestTanhBitConstants(t *testing.T) {
 	for _, c := range []struct {
 		bits uint32
 		v    float32
-	}{{oneBits, 1}, {infBits, float32(math.Inf(1))}, {satBits, tanhSat}, {smallBits, tanhSmall}} {
+	}{{oneBits, 1}, {infBits, float32(math.Inf(1))}, {satBits, tanhSat}} {
 		if math.Float32bits(c.v) != c.bits {
 			t.Errorf("bits of %g = %#x, constant says %#x", c.v, math.Float32bits(c.v), c.bits)
 		}

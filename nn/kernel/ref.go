@@ -214,16 +214,12 @@ func tanhRef(dst, src []float32) {
 		}
 		x2 := c * c
 		x4 := x2 * x2
-		p := ((tanhA1 + tanhA3*x2) + (tanhA5+tanhA7*x2)*x4 + ((tanhA9+tanhA11*x2)+tanhA13*x4)*(x4*x4)) * c
+		p := (tanhA1 + tanhA3*x2) + (tanhA5+tanhA7*x2)*x4 + ((tanhA9+tanhA11*x2)+tanhA13*x4)*(x4*x4)
 		q := (tanhB0 + tanhB2*x2) + (tanhB4+tanhB6*x2)*x4
-		yb := math.Float32bits(p / q)
+		yb := math.Float32bits(c * (p / q))
 		xb := math.Float32bits(x)
-		ab := xb &^ signBit
-		if ab-satBits <= infBits-satBits {
+		if xb&^signBit-satBits <= infBits-satBits {
 			yb = xb&signBit | oneBits
-		}
-		if ab < smallBits {
-			yb = xb
 		}
 		dst[j] = math.Float32frombits(yb)
 	}
@@ -231,14 +227,12 @@ func tanhRef(dst, src []float32) {
 
 // Rational approximation of tanh on [-tanhClamp, tanhClamp]: an odd
 // degree-13 numerator over an even degree-6 denominator (the minimax fit
-// used by Eigen's float tanh), relative error below 5e-7 in float32 (evaluated by Estrin's scheme).
+// used by Eigen's float tanh), relative error below 5e-7 in float32.
 const (
 	tanhClamp = 7.99881172180175781
 	// Beyond tanhSat, float32(tanh(x)) is exactly ±1 (1-tanh(9.01) < 2⁻²⁵),
 	// while the rational saturates at 1-2e-7; return the exact value.
 	tanhSat = 9
-	// Below tanhSmall, x²/3 < 2⁻²⁵: tanh(x) is x to float32 precision.
-	tanhSmall = 0.0004
 
 	tanhA1  = 4.89352455891786e-03
 	tanhA3  = 6.37261928875436e-04
@@ -252,11 +246,10 @@ const (
 	tanhB4  = 1.18534705686654e-04
 	tanhB6  = 1.19825839466702e-06
 
-	signBit   = 1 << 31
-	oneBits   = 0x3f800000 // 1
-	infBits   = 0x7f800000 // +Inf
-	satBits   = 0x41100000 // tanhSat
-	smallBits = 0x39d1b717 // tanhSmall
+	signBit = 1 << 31
+	oneBits = 0x3f800000 // 1
+	infBits = 0x7f800000 // +Inf
+	satBits = 0x41100000 // tanhSat
 )
 
 // tanh32 is the scalar form of tanhRef; both must compute the same
@@ -271,20 +264,19 @@ func tanh32(x float32) float32 {
 	}
 	x2 := c * c
 	x4 := x2 * x2
-	// Estrin's scheme halves the dependency chain of Horner's.
-	p := ((tanhA1 + tanhA3*x2) + (tanhA5+tanhA7*x2)*x4 + ((tanhA9+tanhA11*x2)+tanhA13*x4)*(x4*x4)) * c
+	// Estrin's scheme halves the dependency chain of Horner's. The result
+	// is c·(p/q) rather than (c·p)/q: p/q tends to A1/B0 = 1-1.3e-7 as
+	// x → 0, so tiny and subnormal x come out as x to within that, with
+	// no special case.
+	p := (tanhA1 + tanhA3*x2) + (tanhA5+tanhA7*x2)*x4 + ((tanhA9+tanhA11*x2)+tanhA13*x4)*(x4*x4)
 	q := (tanhB0 + tanhB2*x2) + (tanhB4+tanhB6*x2)*x4
-	yb := math.Float32bits(p / q)
+	yb := math.Float32bits(c * (p / q))
 	xb := math.Float32bits(x)
-	ab := xb &^ signBit
-	// The saturation and small-argument fix-ups select on the bit patterns
-	// with unsigned compares, which compile to conditional moves instead
-	// of unpredictable branches. NaN (ab > infBits) passes through both.
-	if ab-satBits <= infBits-satBits { // tanhSat ≤ |x| ≤ ∞
+	// The saturation fix-up selects on the bit patterns with an unsigned
+	// compare, which compiles to a conditional move instead of an
+	// unpredictable branch. NaN (|x| bits > infBits) passes through.
+	if xb&^signBit-satBits <= infBits-satBits { // tanhSat ≤ |x| ≤ ∞
 		yb = xb&signBit | oneBits
-	}
-	if ab < smallBits { // |x| < tanhSmall: tanh(x) = x to float32 precision
-		yb = xb
 	}
 	return math.Float32frombits(yb)
 }
