@@ -232,3 +232,24 @@ func TestLoadCheckpointRejectsGarbage(t *testing.T) {
 		t.Error("missing file loaded")
 	}
 }
+
+// A training step allocates nothing: the batch, noise, times and gradient
+// all live in buffers made once by New.
+func TestStepAllocatesNothing(t *testing.T) {
+	ds := gaussianData(1000, 2, 1, 3)
+	cfg := DefaultConfig()
+	cfg.BatchSize, cfg.EMA = 500, 0.99
+	tr, err := New(cfg, sde.DefaultVP(), ds, newState(t, 2, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	rows := make([]int, 500)
+	for i := range rows {
+		rows[i] = 2 * i
+	}
+	tr.step(rows) // first call sizes the network's per-tile buffers
+	if n := testing.AllocsPerRun(20, func() { tr.step(rows) }); n != 0 {
+		t.Errorf("%v allocations per step, want 0", n)
+	}
+}
