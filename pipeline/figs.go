@@ -144,8 +144,13 @@ var grey = color.Gray{Y: 140}
 func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float64, model sampler.Score, ev *Evaluation, lo, hi float64) error {
 	if ev.Optimum != nil && model != nil {
 		opt := ev.Optimum
-		x, t, u := scoreGrid(model, lo, hi, s.T())
-		_, _, us := scoreGrid(opt, lo, hi, s.T())
+		// The data's own range: far from the data the optimum's score is
+		// huge and the model never trained there, which would swamp both
+		// the error map and the line plot.
+		dlo, dhi := dataRange(ds)
+		dlo, dhi = dlo-0.1, dhi+0.1
+		x, t, u := scoreGrid(model, dlo, dhi, s.T())
+		_, _, us := scoreGrid(opt, dlo, dhi, s.T())
 		e := make([]float64, len(u))
 		for j, tj := range t {
 			sd := s.Std(tj)
@@ -154,14 +159,11 @@ func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float
 				e[k] = sd * math.Abs(u[k]-us[k])
 			}
 		}
-		if err := figures.HeatMap(path("fig9_score_error"), figures.Heat{Title: "weighted score error s(t)·|u − u*|", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e}); err != nil {
+		if err := figures.HeatMap(path("fig9_score_error"), figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e}); err != nil {
 			return err
 		}
 		var ser []figures.Series
-		// The data's own range: far from the data the optimum's score is
-		// huge and uninformative (the model is never trained there).
-		dlo, dhi := dataRange(ds)
-		xs := stats.Linspace(dlo-0.1, dhi+0.1, 400)
+		xs := stats.Linspace(dlo, dhi, 400)
 		out := make([]float64, len(xs))
 		for k, f := range []float64{0, 0.25, 0.5, 1} {
 			tt := f * s.T()

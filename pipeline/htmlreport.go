@@ -22,7 +22,7 @@ var figureNotes = []struct{ file, title, caption string }{
 	{"fig6_forward_backward", "Forward vs backward densities", "Dashed (generated, reverse time) should lie on solid (forward) at each t; right: generated samples against the training data."},
 	{"fig7_gap", "Optimality gap during training", "Loss minus the loss of the exact optimum on the same noise draws: it should shrink towards 0 as training goes on."},
 	{"fig8_score_error_t", "Score error vs time", "Where in time the model is furthest from the exact optimum E[s²|u − u*|²]; small t, where the target is sharp, is the hardest."},
-	{"fig9_score_error", "Weighted score error field", "s(t)·|u − u*| on the same grid as the learned score: bright cells are where the model departs from the optimum."},
+	{"fig9_score_error", "Weighted score error field", "s(t)·|u − u*| over the data's range (compare with the learned score, figure 5): bright cells are where the model departs from the optimum."},
 	{"fig10_score_lines", "Learned vs exact score", "Solid (learned) should track dashed (exact optimum) where the data are; departures far from the data matter little."},
 	{"fig11_free_energy", "Free-energy profile", "F(x) = −ln p(x)/β of samples and data against the exact curve: wells and barriers should line up."},
 	{"fig12_cdf", "Cumulative distributions", "The samples' CDF should overlap the data's (and the exact one); the largest vertical gap is the KS statistic."},
