@@ -14,7 +14,7 @@ import (
 // is a constant, independent of GOMAXPROCS, so that the order of every
 // floating-point sum (within a tile, then across tiles in tile order) and
 // hence every result is the same whatever the parallelism.
-const TileRows = 128
+const TileRows = 256
 
 // reduceChunk is the number of parameters summed across tiles per task.
 const reduceChunk = 1024
