@@ -71,7 +71,7 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 	res.FLOPPerStep = float64(bc.Batch) * (fwd + bwd)
 	res.PeakGFLOPS = bc.PeakGFLOPS
 	if res.PeakGFLOPS == 0 {
-		res.PeakGFLOPS = float64(res.Machine.GOMAXPROCS) * res.Machine.MHz / 1000 * 32
+		res.PeakGFLOPS = float64(min(res.Machine.GOMAXPROCS, res.Machine.NProc)) * res.Machine.MHz / 1000 * 32
 	}
 
 	rng := rand.New(rand.NewPCG(1, 1))
