@@ -30,15 +30,9 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usage(fmt.Errorf("eval: pass --samples FILE, --model FILE, or both"))
 	}
 	cfg.Train.Epochs = 0
-	if err := cfg.Validate(); err != nil {
-		return usage(err)
-	}
-	ds, err := loadInput(&cfg)
+	ds, err := prepareJob(&cfg)
 	if err != nil {
 		return err
-	}
-	if err := pipeline.PrepareOut(cfg.Out); err != nil {
-		return usage(err)
 	}
 	ev, err := pipeline.EvalJob(ctx, cfg, ds, samples, model, cm.options(stderr))
 	if err != nil {

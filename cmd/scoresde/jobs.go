@@ -26,15 +26,9 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usage(fmt.Errorf("data: --data reads a file; to generate data drop it and pick --potential"))
 	}
 	cfg.Train.Epochs = 0 // no batch-size check: nothing trains here
-	if err := cfg.Validate(); err != nil {
-		return usage(err)
-	}
-	ds, err := loadInput(&cfg)
+	ds, err := prepareJob(&cfg)
 	if err != nil {
 		return err
-	}
-	if err := pipeline.PrepareOut(cfg.Out); err != nil {
-		return usage(err)
 	}
 	path := filepath.Join(cfg.Out, "dataset."+cfg.Format)
 	if err := dataio.WriteFile(path, ds, cfg.Format); err != nil {
@@ -59,15 +53,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	if err := cfg.Validate(); err != nil {
-		return usage(err)
-	}
-	ds, err := loadInput(&cfg)
+	ds, err := prepareJob(&cfg)
 	if err != nil {
 		return err
-	}
-	if err := pipeline.PrepareOut(cfg.Out); err != nil {
-		return usage(err)
 	}
 	st, tm, err := pipeline.TrainJob(ctx, cfg, ds, cm.options(stderr))
 	if err != nil {

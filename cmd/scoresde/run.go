@@ -61,21 +61,32 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	if err := cfg.Validate(); err != nil {
-		return usage(err)
-	}
-	ds, err := loadInput(&cfg)
+	ds, err := prepareJob(&cfg)
 	if err != nil {
 		return err
-	}
-	if err := pipeline.PrepareOut(cfg.Out); err != nil {
-		return usage(err)
 	}
 	res, err := pipeline.Run(ctx, cfg, ds, cm.options(stderr))
 	if err != nil {
 		return err
 	}
 	return printSummary(stdout, res, cm.jsonOut)
+}
+
+// prepareJob checks the configuration, reads or generates the data and
+// makes the output folder: everything that can fail on bad input, before
+// any work starts, as usage errors.
+func prepareJob(cfg *pipeline.Config) (*data.Set, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, usage(err)
+	}
+	ds, err := loadInput(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pipeline.PrepareOut(cfg.Out); err != nil {
+		return nil, usage(err)
+	}
+	return ds, nil
 }
 
 // loadInput reads or generates the training data, as a usage error on bad input.
