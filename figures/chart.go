@@ -141,22 +141,33 @@ func (c *chart) addSeries(s Series, i int) error {
 			return fmt.Errorf("figures: series %q point %d is (%v, %v); plot only finite values", s.Label, k, xy[k].X, xy[k].Y)
 		}
 	}
-	l, err := plotter.NewLine(xy)
-	if err != nil {
-		return fmt.Errorf("figures: series %q: %w", s.Label, err)
+	// The PNG rasteriser's cost grows with the square of one path's extent,
+	// so a long jagged series (a 10,000-step trajectory) is drawn as
+	// consecutive pieces sharing their end points: seconds become
+	// milliseconds and the picture is the same.
+	const piece = 256
+	var first *plotter.Line
+	for lo := 0; lo < len(xy)-1 || lo == 0; lo += piece {
+		l, err := plotter.NewLine(xy[lo:min(lo+piece+1, len(xy))])
+		if err != nil {
+			return fmt.Errorf("figures: series %q: %w", s.Label, err)
+		}
+		l.Color = s.Color
+		if l.Color == nil {
+			l.Color = defaultColors[i%len(defaultColors)]
+		}
+		l.Width = vg.Points(lineWidth)
+		if s.Dashed {
+			l.Dashes = dashStyle
+		}
+		c.p.Add(l)
+		if first == nil {
+			first = l
+		}
 	}
-	l.Color = s.Color
-	if l.Color == nil {
-		l.Color = defaultColors[i%len(defaultColors)]
-	}
-	l.Width = vg.Points(lineWidth)
-	if s.Dashed {
-		l.Dashes = dashStyle
-	}
-	c.p.Add(l)
 	c.paths = append(c.paths, xy)
 	if s.Label != "" {
-		c.legend = append(c.legend, legendEntry{s.Label, l})
+		c.legend = append(c.legend, legendEntry{s.Label, first})
 	}
 	return nil
 }

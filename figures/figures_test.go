@@ -290,3 +290,21 @@ func TestFigureErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestNotebookRange(t *testing.T) {
+	cases := []struct {
+		data []float64
+		want [2]float64
+	}{
+		{[]float64{-1, 0.5, 1.1}, [2]float64{-2, 2}},
+		{[]float64{3, 5}, [2]float64{2.8, 5.2}},
+		{[]float64{-2.5, 1}, [2]float64{-2.85, 1.35}},
+		{[]float64{7}, [2]float64{-2, 2}},
+	}
+	for _, c := range cases {
+		got := notebookRange(-2, 2, c.data)
+		if math.Abs(got[0]-c.want[0]) > 1e-12 || math.Abs(got[1]-c.want[1]) > 1e-12 {
+			t.Errorf("notebookRange(%v) = %v, want %v", c.data, got, c.want)
+		}
+	}
+}

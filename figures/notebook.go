@@ -3,6 +3,7 @@ package figures
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"slices"
 
 	"gonum.org/v1/plot/plotter"
@@ -111,10 +112,26 @@ func checkTimes(times []float64, sets ...[][]float64) error {
 	return nil
 }
 
+// notebookRange is the notebook's x-range [lo, hi] when the data lie in it,
+// else the data's range with a tenth of its width on each side, so data
+// far from the origin stay in view.
+func notebookRange(lo, hi float64, data []float64) [2]float64 {
+	dlo, dhi := math.Inf(1), math.Inf(-1)
+	for _, v := range data {
+		dlo, dhi = min(dlo, v), max(dhi, v)
+	}
+	if dlo >= lo && dhi <= hi || !(dhi > dlo) {
+		return [2]float64{lo, hi}
+	}
+	pad := 0.1 * (dhi - dlo)
+	return [2]float64{dlo - pad, dhi + pad}
+}
+
 // ForwardDensities draws the notebook's second figure: kernel density
 // estimates of the forward process at each time (samples[i] taken at
 // times[i]; blue, gold, black, red, grey, …) and of prior samples from
-// N(0, η_max²), dashed red, for x in [−3, 3].
+// N(0, η_max²), dashed red, for x in [−3, 3] (or the data's range when
+// they leave it).
 func ForwardDensities(path string, times []float64, samples [][]float64, prior []float64) error {
 	if err := checkTimes(times, samples); err != nil {
 		return err
@@ -124,7 +141,7 @@ func ForwardDensities(path string, times []float64, samples [][]float64, prior [
 		cs = append(cs, curve{label: fmt.Sprintf("t=%.2f", t), sample: samples[i], color: timeColor(i)})
 	}
 	cs = append(cs, curve{label: "prior", sample: prior, color: notebookColors[3], dashed: true})
-	c, err := densityChart("forward process densities", "x", [2]float64{-3, 3}, 1, cs)
+	c, err := densityChart("forward process densities", "x", notebookRange(-3, 3, samples[0]), 1, cs)
 	if err != nil {
 		return err
 	}
@@ -149,13 +166,14 @@ func Loss(path string, loss []float64) error {
 // time, one colour per time; backward[i] must hold the reverse process's
 // samples at forward time times[i]. Right: the training data (truth, solid)
 // against the generated samples (dashed). Both use seaborn's bw_adjust=0.2
-// and x in [−2, 2], as the notebook.
+// and x in [−2, 2], as the notebook (or the data's range when they leave
+// it).
 func ForwardBackward(path string, times []float64, forward, backward [][]float64, truth, generated []float64) error {
 	if err := checkTimes(times, forward, backward); err != nil {
 		return err
 	}
 	const bw = 0.2
-	xlim := [2]float64{-2, 2}
+	xlim := notebookRange(-2, 2, truth)
 	var cs []curve
 	for i, t := range times {
 		cs = append(cs,

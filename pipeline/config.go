@@ -78,8 +78,11 @@ type Config struct {
 	// Center trains on the data minus their mean and adds it back to the
 	// samples, so the prior N(0, ·) sits on the data wherever they lie.
 	Center bool `json:"center"`
-	// EtaMaxFromData sets the VE prior's std to the data's diameter.
+	// EtaMaxFromData sets the VE prior's std to the data's diameter;
+	// EtaMaxAuto only raises it there when it is smaller (the command line
+	// turns it on for a data file when --eta-max is not given).
 	EtaMaxFromData bool   `json:"eta_max_from_data"`
+	EtaMaxAuto     bool   `json:"eta_max_auto"`
 	Resume         string `json:"resume,omitempty"`
 }
 

@@ -58,15 +58,25 @@ func warnCoverage(w io.Writer, ds *data.Set, s sde.SDE) {
 	}
 }
 
-// FitToData applies data-dependent settings (EtaMaxFromData) to cfg.
-func FitToData(cfg *Config, ds *data.Set) error {
-	if !cfg.EtaMaxFromData {
-		return nil
+// FitToData applies data-dependent settings to cfg: EtaMaxFromData sets
+// the VE prior's std to the data's diameter; EtaMaxAuto raises it to the
+// diameter only when it is smaller. It returns a note saying what changed.
+func FitToData(cfg *Config, ds *data.Set) (string, error) {
+	if !cfg.EtaMaxFromData && !cfg.EtaMaxAuto {
+		return "", nil
 	}
 	dia := Diameter(ds)
-	if !(dia > cfg.SDE.EtaMin) {
-		return fmt.Errorf("the data's diameter %.3g is not above eta_min %.3g, so it cannot set eta_max; set --eta-max yourself", dia, cfg.SDE.EtaMin)
+	if cfg.EtaMaxFromData {
+		if !(dia > cfg.SDE.EtaMin) {
+			return "", fmt.Errorf("the data's diameter %.3g is not above eta_min %.3g, so it cannot set eta_max; set --eta-max yourself", dia, cfg.SDE.EtaMin)
+		}
+		cfg.SDE.EtaMax = dia
+		return fmt.Sprintf("eta_max set to the data's diameter, %.4g", dia), nil
 	}
-	cfg.SDE.EtaMax = dia
-	return nil
+	if dia > cfg.SDE.EtaMax {
+		old := cfg.SDE.EtaMax
+		cfg.SDE.EtaMax = dia
+		return fmt.Sprintf("the data's diameter %.4g exceeds the default eta_max %.4g, so the prior would not cover them; using eta_max = %.4g (set --eta-max to choose)", dia, old, dia), nil
+	}
+	return "", nil
 }

@@ -40,7 +40,7 @@ func TestTwoDimensionalMixtureWeights(t *testing.T) {
 	cfg.Sample.N, cfg.Sample.Steps = 3000, 200
 	cfg.Figures, cfg.NLL, cfg.GapEvery = false, false, 0
 	cfg.EtaMaxFromData = true
-	if err := FitToData(&cfg, ds); err != nil {
+	if _, err := FitToData(&cfg, ds); err != nil {
 		t.Fatal(err)
 	}
 	res, err := Run(context.Background(), cfg, ds, Options{})
@@ -111,5 +111,31 @@ func TestValidateRejects(t *testing.T) {
 	}
 	if err := Default().Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestFitToData(t *testing.T) {
+	wide := &data.Set{D: 1, X: []float64{2, 3, 6}}
+	narrow := &data.Set{D: 1, X: []float64{-0.5, 0.5}}
+	cases := []struct {
+		name       string
+		from, auto bool
+		ds         *data.Set
+		want       float64
+	}{
+		{"off", false, false, wide, 2},
+		{"auto raises", false, true, wide, 4},
+		{"auto keeps a larger eta_max", false, true, narrow, 2},
+		{"from data sets", true, false, narrow, 1},
+	}
+	for _, c := range cases {
+		cfg := Default()
+		cfg.EtaMaxFromData, cfg.EtaMaxAuto = c.from, c.auto
+		if _, err := FitToData(&cfg, c.ds); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.SDE.EtaMax != c.want {
+			t.Errorf("%s: eta_max %v, want %v", c.name, cfg.SDE.EtaMax, c.want)
+		}
 	}
 }

@@ -22,7 +22,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sampleFlags(fs.FlagSet, &cfg)
 	evalFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
-	commonFlags(fs.FlagSet, &cm)
+	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usage(fmt.Errorf("eval: pass --samples FILE, --model FILE, or both"))
 	}
 	cfg.Train.Epochs = 0
-	ds, err := prepareJob(&cfg)
+	ds, err := prepareJob(&cfg, &cm)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	dataFlags(fs.FlagSet, &cfg)
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder")
 	fs.StringVar(&cfg.Format, "format", cfg.Format, "output format: csv, tsv, txt or npy")
-	commonFlags(fs.FlagSet, &cm)
+	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usage(fmt.Errorf("data: --data reads a file; to generate data drop it and pick --potential"))
 	}
 	cfg.Train.Epochs = 0 // no batch-size check: nothing trains here
-	ds, err := prepareJob(&cfg)
+	ds, err := prepareJob(&cfg, &cm)
 	if err != nil {
 		return err
 	}
@@ -49,11 +49,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	trainFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	checkpointFlags(fs.FlagSet, &cfg)
-	commonFlags(fs.FlagSet, &cm)
+	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	ds, err := prepareJob(&cfg)
+	ds, err := prepareJob(&cfg, &cm)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&model, "model", "", "model.json written by 'scoresde train' or 'run' (required)")
 	sampleFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
-	commonFlags(fs.FlagSet, &cm)
+	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}

@@ -18,9 +18,12 @@ type common struct {
 	quiet      bool
 	jsonOut    bool
 	configFile string
+	set        map[string]bool // flags given on the command line or in the config file
+	stderr     io.Writer
 }
 
-func commonFlags(fs *flag.FlagSet, c *common) {
+func commonFlags(fs *flag.FlagSet, c *common, stderr io.Writer) {
+	c.stderr = stderr
 	fs.BoolVar(&c.quiet, "q", false, "quiet: no progress bars or warnings")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON on stdout")
 	fs.StringVar(&c.configFile, "config", "", "JSON or YAML file of flag values (keys are flag names); flags given on the command line win")
@@ -36,6 +39,8 @@ func finishFlags(fs *flagSet, args []string, c *common) error {
 			return usage(err)
 		}
 	}
+	c.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
 	return nil
 }
 
@@ -57,11 +62,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	evalFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	checkpointFlags(fs.FlagSet, &cfg)
-	commonFlags(fs.FlagSet, &cm)
+	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	ds, err := prepareJob(&cfg)
+	ds, err := prepareJob(&cfg, &cm)
 	if err != nil {
 		return err
 	}
@@ -75,11 +80,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // prepareJob checks the configuration, reads or generates the data and
 // makes the output folder: everything that can fail on bad input, before
 // any work starts, as usage errors.
-func prepareJob(cfg *pipeline.Config) (*data.Set, error) {
+func prepareJob(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, usage(err)
 	}
-	ds, err := loadInput(cfg)
+	// A data file's scale is unknown: the notebook's eta_max is kept only
+	// when it covers the data, unless the user chose it.
+	cfg.EtaMaxAuto = cfg.Data.File != "" && !cm.set["eta-max"]
+	ds, err := loadInput(cfg, cm)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +98,7 @@ func prepareJob(cfg *pipeline.Config) (*data.Set, error) {
 }
 
 // loadInput reads or generates the training data, as a usage error on bad input.
-func loadInput(cfg *pipeline.Config) (*data.Set, error) {
+func loadInput(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	ds, err := pipeline.LoadData(cfg.Data)
 	if err != nil {
 		return nil, usage(err)
@@ -98,8 +106,12 @@ func loadInput(cfg *pipeline.Config) (*data.Set, error) {
 	if err := ds.Validate(); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", cfg.Data.File, err))
 	}
-	if err := pipeline.FitToData(cfg, ds); err != nil {
+	note, err := pipeline.FitToData(cfg, ds)
+	if err != nil {
 		return nil, usage(err)
+	}
+	if note != "" && !cm.quiet && cm.stderr != nil {
+		fmt.Fprintf(cm.stderr, "note: %s\n", note)
 	}
 	if cfg.Train.Epochs > 0 && ds.Len() < cfg.Train.BatchSize {
 		return nil, usage(fmt.Errorf("batch size %d exceeds the %d data points; lower --batch", cfg.Train.BatchSize, ds.Len()))
