@@ -31,6 +31,11 @@ func (c Config) Validate(p Potential) error {
 	case len(c.X0) != p.Dim():
 		return fmt.Errorf("start point has %d coordinates, the potential has dimension %d", len(c.X0), p.Dim())
 	}
+	for _, v := range c.X0 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("start point %v is not finite; give finite coordinates", c.X0)
+		}
+	}
 	return nil
 }
 

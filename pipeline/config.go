@@ -7,6 +7,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"os"
 
 	"scoresde/langevin"
 	"scoresde/sampler"
@@ -126,8 +127,20 @@ func (c Config) Validate() error {
 			return fmt.Errorf("batch size %d exceeds the %d data points; lower --batch or raise --n-data", c.Train.BatchSize, c.Data.N)
 		}
 	}
-	if _, err := c.SDE.Build(); err != nil {
+	sd, err := c.SDE.Build()
+	if err != nil {
 		return err
+	}
+	if c.Sample.Eps >= sd.T() || math.IsNaN(c.Sample.Eps) {
+		return fmt.Errorf("sampling end time --eps %v must be below T = %v", c.Sample.Eps, sd.T())
+	}
+	if c.Train.MinTime >= sd.T() {
+		return fmt.Errorf("minimum training time --min-time %v must be below T = %v", c.Train.MinTime, sd.T())
+	}
+	if c.Resume != "" {
+		if _, err := os.Stat(c.Resume); err != nil {
+			return fmt.Errorf("cannot read checkpoint %s: %v; pass the checkpoint.json of an earlier run", c.Resume, err)
+		}
 	}
 	for _, h := range c.Net.Hidden {
 		if h < 1 {

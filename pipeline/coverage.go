@@ -80,3 +80,22 @@ func FitToData(cfg *Config, ds *data.Set) (string, error) {
 	}
 	return "", nil
 }
+
+// CheckSpread rejects data a density cannot be fitted to: fewer than two
+// points, or a coordinate that never changes.
+func CheckSpread(ds *data.Set) error {
+	if ds.Len() < 2 {
+		return fmt.Errorf("%d data point; a distribution needs at least 2", ds.Len())
+	}
+	for j := range ds.D {
+		first := ds.X[j]
+		constant := true
+		for i := 1; i < ds.Len() && constant; i++ {
+			constant = ds.X[i*ds.D+j] == first
+		}
+		if constant {
+			return fmt.Errorf("coordinate %d is %v in every point; drop it, it carries no distribution to learn", j+1, first)
+		}
+	}
+	return nil
+}

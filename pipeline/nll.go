@@ -43,7 +43,11 @@ func likelihood(model *Model, x *data.Set, on string, sc SampleConfig, opt Optio
 	for _, p := range r.PerPoint {
 		v += (p - r.Mean) * (p - r.Mean)
 	}
-	return &NLL{Mean: r.Mean, PerDim: r.MeanPerDim, StdErr: math.Sqrt(v / float64(n*(n-1))), N: n, NFE: r.NFE, On: on}, nil
+	se := 0.0
+	if n > 1 {
+		se = math.Sqrt(v / float64(n*(n-1)))
+	}
+	return &NLL{Mean: r.Mean, PerDim: r.MeanPerDim, StdErr: se, N: n, NFE: r.NFE, On: on}, nil
 }
 
 // WriteText prints the likelihood line of the summary.

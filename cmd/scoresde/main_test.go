@@ -89,6 +89,12 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("x\n1\nabc\n"), 0o644)
+	one := filepath.Join(dir, "one.csv")
+	os.WriteFile(one, []byte("x\n0.5\n"), 0o644)
+	constant := filepath.Join(dir, "const.csv")
+	os.WriteFile(constant, []byte("x\n1\n1\n1\n"), 0o644)
+	badCfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(badCfg, []byte("epoch: 5\n"), 0o644)
 	ro := filepath.Join(dir, "file-not-dir")
 	os.WriteFile(ro, []byte("x"), 0o644)
 	cases := []struct {
@@ -113,6 +119,13 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"sample"}, "--model"},
 		{[]string{"sample", "--model", filepath.Join(dir, "nope.json")}, "model"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"run", "--x0", "nan"}, "not finite"},
+		{[]string{"run", "--eps", "2"}, "--eps"},
+		{[]string{"run", "--min-time", "1"}, "--min-time"},
+		{[]string{"train", "--resume", filepath.Join(dir, "nope.json")}, "checkpoint"},
+		{[]string{"run", "--data", one}, "at least 2"},
+		{[]string{"run", "--data", constant}, "every point"},
+		{[]string{"run", "--config", badCfg}, `did you mean "epochs"`},
 	}
 	for _, c := range cases {
 		code, _, errs := run(t, c.args...)

@@ -103,8 +103,15 @@ func loadInput(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	if err != nil {
 		return nil, usage(err)
 	}
+	src := "generated data"
+	if cfg.Data.File != "" {
+		src = cfg.Data.File
+	}
 	if err := ds.Validate(); err != nil {
-		return nil, usage(fmt.Errorf("%s: %v", cfg.Data.File, err))
+		return nil, usage(fmt.Errorf("%s: %v", src, err))
+	}
+	if err := pipeline.CheckSpread(ds); err != nil {
+		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
 	note, err := pipeline.FitToData(cfg, ds)
 	if err != nil {
