@@ -1,7 +1,8 @@
 // Package pipeline runs scoresde's jobs end to end — data, SDE, network,
 // training, sampling, statistics, figures and files — so the command line
-// stays a thin shell over it. Each phase is also callable alone (GenerateData,
-// Train, Sample, Evaluate) so jobs compose through files.
+// stays a thin shell over it. The pieces are callable alone (LoadData,
+// Train, Model.Sample, Evaluate) and as jobs that compose through files
+// (TrainJob, SampleJob, EvalJob, Run).
 package pipeline
 
 import (
