@@ -57,13 +57,23 @@ func TestSignalLeavesLoadableCheckpoint(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(bin, append([]string{"train", "--epochs", "100000", "--checkpoint-every", "0", "--out", dir}, small...)...)
+	cmd := exec.Command(bin, append([]string{"train", "--epochs", "100000", "--checkpoint-every", "1", "--out", dir}, small...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Signal only once training is under way (the first checkpoint exists),
+	// however slow the machine.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "checkpoint.json")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no checkpoint after 60 s")
+		}
+	}
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
