@@ -71,8 +71,14 @@ func prepare(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand, nee
 			return 0, fmt.Errorf("sampler: input x[%d] (point %d) = %v is not finite", i, i/d, v)
 		}
 	}
-	if needRNG && rng == nil {
-		return 0, fmt.Errorf("sampler: the %s sampler needs a random source, got nil", methodName(o))
+	if needRNG {
+		// The stochastic samplers are the fixed-step ones: check N and Keep.
+		if err := o.validate(); err != nil {
+			return 0, err
+		}
+		if rng == nil {
+			return 0, fmt.Errorf("sampler: the %s sampler needs a random source, got nil", methodName(o))
+		}
 	}
 	return endTime(s, o)
 }
@@ -139,9 +145,6 @@ func finish(s sde.SDE, score Score, x []float64, o Options, eps float64, snap *s
 // their Euler step f = a x Δt, G = g√Δt by the exact one. It uses one score
 // evaluation per step.
 func ReverseDiffusion(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand) (*Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, err
-	}
 	eps, err := prepare(s, score, x, o, rng, true)
 	if err != nil {
 		return nil, err
@@ -176,9 +179,6 @@ func ReverseDiffusion(s sde.SDE, score Score, x []float64, o Options, rng *rand.
 // paper's algorithms, so the last one acts on the target time ε. It uses
 // N·(1 + CorrectorSteps) score evaluations.
 func PredictorCorrector(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand) (*Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, err
-	}
 	eps, err := prepare(s, score, x, o, rng, true)
 	if err != nil {
 		return nil, err

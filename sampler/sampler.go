@@ -124,9 +124,6 @@ func (s *snapshotter) at(i int, x []float64) {
 // t_i = T − iΔt, i = 0..N−1, with Δt = (T−ε)/N, ending at t_N = ε. With
 // the default ε = 0 of VE this is the notebook's grid, Δt = T/N.
 func EulerMaruyama(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand) (*Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, err
-	}
 	eps, err := prepare(s, score, x, o, rng, true)
 	if err != nil {
 		return nil, err
