@@ -27,9 +27,7 @@ func comment(s string) { fmt.Fprintf(&out, "\t// %s\n", s) }
 // Indices of the broadcast constants in avxConst (dispatch_amd64.go); each
 // entry is 8 float32 lanes = 32 bytes.
 const (
-	cNegClamp = iota
-	cClamp
-	cA1
+	cA1 = iota
 	cA3
 	cA5
 	cA7
@@ -56,8 +54,8 @@ type tanhConsts map[int]int
 // The tanh uses Y0-Y5; the constants most used as register operands go in
 // Y6-Y15. A masked loop needs Y15 for its mask; the arithmetic is the same.
 var (
-	tanhRegs       = tanhConsts{cNegClamp: 6, cClamp: 7, cA11: 8, cA9: 9, cA7: 10, cB4: 11, cB2: 12, cAbs: 13, cOne: 14, cA5: 15}
-	tanhRegsMasked = tanhConsts{cNegClamp: 6, cClamp: 7, cA11: 8, cA9: 9, cA7: 10, cB4: 11, cB2: 12, cAbs: 13, cOne: 14}
+	tanhRegs       = tanhConsts{cA11: 6, cA9: 7, cA7: 8, cA5: 9, cB4: 10, cB2: 11, cAbs: 12, cOne: 13, cSat: 14, cA3: 15}
+	tanhRegsMasked = tanhConsts{cA11: 6, cA9: 7, cA7: 8, cA5: 9, cB4: 10, cB2: 11, cAbs: 12, cOne: 13, cSat: 14}
 )
 
 // load fills the constant registers.
@@ -77,9 +75,9 @@ func (tc tanhConsts) op(i int) string {
 }
 
 // tanhCode returns the instructions computing Y1 = tanh(Y0): the rational
-// approximation of tanhRef, c·(p(c²)/q(c²)) with c = x clamped to
-// ±tanhClamp, with the same coefficients and saturation fix-up, but with
-// p and q evaluated by Horner's rule with FMAs. On the 128-bit-datapath
+// approximation of tanhRef, x·(p(x²)/q(x²)), with the same coefficients
+// and saturation fix-up, but with p and q evaluated by Horner's rule with
+// FMAs. On the 128-bit-datapath
 // core this was tuned on, the few extra multiplications of Estrin's
 // scheme cost more than its shorter dependency chains save.
 // Y0 is preserved; Y2-Y5 are scratch. Every caller runs this sequence,
@@ -89,19 +87,7 @@ func tanhCode(tc tanhConsts) []string {
 	const x, y, c, x2, q, u = 0, 1, 2, 3, 4, 5
 	var s []string
 	e := func(format string, args ...any) { s = append(s, fmt.Sprintf(format, args...)) }
-	// reg returns constant i as a register operand, loading it into
-	// scratch register t if it lives in memory.
-	reg := func(i, t int) string {
-		if r, ok := tc[i]; ok {
-			return fmt.Sprintf("Y%d", r)
-		}
-		e("VMOVUPS %s, Y%d", k(i), t)
-		return fmt.Sprintf("Y%d", t)
-	}
-	// Clamp with x as the second source so that a NaN x propagates.
-	e("VMAXPS Y%d, %s, Y%d", x, reg(cNegClamp, c), c)
-	e("VMINPS Y%d, %s, Y%d", c, reg(cClamp, x2), c)
-	e("VMULPS Y%d, Y%d, Y%d", c, c, x2)
+	e("VMULPS Y%d, Y%d, Y%d", x, x, x2)
 	// p = ((((((A13 x² + A11) x² + A9) x² + A7) x² + A5) x² + A3) x² + A1,
 	// q = ((B6 x² + B4) x² + B2) x² + B0, the two chains interleaved.
 	e("VMOVUPS %s, Y%d", k(cA13), y)
@@ -115,7 +101,7 @@ func tanhCode(tc tanhConsts) []string {
 		}
 	}
 	e("VDIVPS Y%d, Y%d, Y%d", q, y, y)
-	e("VMULPS Y%d, Y%d, Y%d", c, y, y)
+	e("VMULPS Y%d, Y%d, Y%d", x, y, y)
 	// |x| ≥ tanhSat: ±1 (false for NaN).
 	e("VANDPS %s, Y%d, Y%d", tc.op(cAbs), x, c)
 	e("VCMPPS $0x1d, %s, Y%d, Y%d", tc.op(cSat), c, q) // GE_OQ
