@@ -7,7 +7,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -560,4 +562,50 @@ func TestAbandonedWorkspaceStopsWorkers(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("%d goroutines remain, %d before creating the workspaces", runtime.NumGoroutine(), before)
+}
+
+// GradientFunc, with the input made tile by tile, gives Gradient's result
+// bit for bit, and asks for each tile's rows exactly once.
+func TestGradientFuncMatchesGradient(t *testing.T) {
+	for _, n := range []int{1, TileRows - 1, TileRows, TileRows + 1, 2000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, uint64(n)))
+			m, err := New(3, 2, []int{7, 13}, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			input := randInput(rng, n, 3)
+			l := newDSM(rng, n, 2)
+			ws := m.NewWorkspace(n)
+			defer ws.Close()
+			want := make([]float32, m.NumParams())
+			wantLoss := m.Gradient(ws, input, n, l.grad, want)
+
+			calls := make([]atomic.Int32, n)
+			batch := func(lo, hi int, in []float32) {
+				if lo%TileRows != 0 || hi != min(n, lo+TileRows) || len(in) != (hi-lo)*3 {
+					t.Errorf("batch(%d, %d) with %d values: not a tile", lo, hi, len(in))
+					return
+				}
+				for r := lo; r < hi; r++ {
+					calls[r].Add(1)
+				}
+				copy(in, input[lo*3:hi*3])
+			}
+			got := make([]float32, m.NumParams())
+			gotLoss := m.GradientFunc(ws, n, batch, l.grad, got)
+			if gotLoss != wantLoss || !slices.Equal(got, want) {
+				t.Errorf("loss %v, want %v; gradients equal: %v", gotLoss, wantLoss, slices.Equal(got, want))
+			}
+			for r := range calls {
+				if c := calls[r].Load(); c != 1 {
+					t.Fatalf("row %d made %d times", r, c)
+				}
+			}
+			lossFn := l.grad // a method value allocates where it is made
+			if a := testing.AllocsPerRun(10, func() { m.GradientFunc(ws, n, batch, lossFn, got) }); a != 0 {
+				t.Errorf("GradientFunc allocates %v times per call", a)
+			}
+		})
+	}
 }

@@ -22,8 +22,17 @@ const reduceChunk = 1024
 // LossGrad receives the network outputs u for rows [lo, hi) of a batch,
 // (hi-lo)×Out row-major, writes dLoss/du into grad (same layout) and
 // returns the loss summed over those rows. It is called concurrently for
-// disjoint row ranges, so it must only write to per-row state.
+// disjoint row ranges, so it must only write to per-row state. The ranges
+// are the batch's tiles: lo is a multiple of TileRows and
+// hi = min(n, lo+TileRows).
 type LossGrad func(lo, hi int, u, grad []float32) float64
+
+// BatchFunc writes the network inputs of rows [lo, hi) of a batch into
+// in, (hi-lo)×In row-major. Like LossGrad it is called concurrently, once
+// per tile, and must only write to per-row state; for each tile it is
+// called before the tile's LossGrad and on the same goroutine, so the
+// LossGrad may read what it stored for those rows.
+type BatchFunc func(lo, hi int, in []float32)
 
 // Workspace holds every buffer needed to run a network on batches of up
 // to a fixed number of rows, and a pool of worker goroutines. It can be
@@ -59,6 +68,7 @@ type engine struct {
 	tasks  int
 	params []float32
 	input  []float32
+	batch  BatchFunc
 	n      int
 	loss   LossGrad
 	grad   []float32
@@ -76,9 +86,9 @@ const (
 // scratch is one worker's tile buffers.
 type scratch struct {
 	act    [][]float32 // act[0] input tile, act[l+1] output of layer l
+	in     []float32   // row-major input tile made by a BatchFunc
 	d0, d1 []float32   // adjoint or tangent tiles, maxWidth × TileRows
 	u, g   []float32   // row-major outputs and loss gradient
-	acc    []float64   // reduction accumulator, reduceChunk long
 }
 
 // NewWorkspace returns a workspace for batches of up to maxRows rows of
@@ -116,6 +126,7 @@ func (m *MLP) NewWorkspace(maxRows int) *Workspace {
 		s := &e.scratch[w]
 		s.act = make([][]float32, len(e.layers)+1)
 		s.act[0] = make([]float32, m.In*T)
+		s.in = make([]float32, m.In*T)
 		for l, ly := range e.layers {
 			s.act[l+1] = make([]float32, ly.out*T)
 		}
@@ -123,7 +134,6 @@ func (m *MLP) NewWorkspace(maxRows int) *Workspace {
 		s.d1 = make([]float32, width*T)
 		s.u = make([]float32, m.Out*T)
 		s.g = make([]float32, m.Out*T)
-		s.acc = make([]float64, reduceChunk)
 	}
 	e.wake = make([]chan struct{}, e.nWorkers-1)
 	for i := range e.wake {
@@ -186,7 +196,7 @@ func (e *engine) work(id int) {
 		case jobGradient:
 			e.gradientTile(id, k)
 		case jobReduce:
-			e.reduceChunk(id, k)
+			e.reduceChunk(k)
 		case jobForward:
 			e.forwardTile(id, k)
 		case jobScoreDiv:
@@ -220,10 +230,26 @@ func (e *engine) check(m *MLP, input []float32, n int) {
 // the outputs tile by tile, back-propagates, writes the gradient of the
 // summed loss with respect to Params into grad (len NumParams) and returns
 // the summed loss. Results are bit-identical for any GOMAXPROCS. It does
-// not allocate after the first call on a workspace. It panics if ws does not fit m or the sizes disagree.
+// not allocate after the first call on a workspace. It panics if ws does
+// not fit m or the sizes disagree.
 func (m *MLP) Gradient(ws *Workspace, input []float32, n int, loss LossGrad, grad []float32) float64 {
+	ws.e.check(m, input, n)
+	return m.gradient(ws, input, nil, n, loss, grad)
+}
+
+// GradientFunc is Gradient with the input made tile by tile by batch, on
+// the workers that then run the network on it, so that making a batch
+// (random draws, say) is as parallel as the rest of the step.
+func (m *MLP) GradientFunc(ws *Workspace, n int, batch BatchFunc, loss LossGrad, grad []float32) float64 {
+	ws.e.check(m, nil, 0)
+	if n < 0 || n > ws.e.maxRows {
+		panic(fmt.Sprintf("nn: batch of %d rows outside the workspace's capacity 0..%d", n, ws.e.maxRows))
+	}
+	return m.gradient(ws, nil, batch, n, loss, grad)
+}
+
+func (m *MLP) gradient(ws *Workspace, input []float32, batch BatchFunc, n int, loss LossGrad, grad []float32) float64 {
 	e := ws.e
-	e.check(m, input, n)
 	if len(grad) != e.nParams {
 		panic(fmt.Sprintf("nn: gradient has length %d, want %d", len(grad), e.nParams))
 	}
@@ -233,14 +259,14 @@ func (m *MLP) Gradient(ws *Workspace, input []float32, n int, loss LossGrad, gra
 		// Score on large batches never hold them.
 		e.tileGrad = make([]float32, len(e.tileLoss)*e.nParams)
 	}
-	e.params, e.input, e.n, e.loss, e.grad = m.Params, input, n, loss, grad
+	e.params, e.input, e.batch, e.n, e.loss, e.grad = m.Params, input, batch, n, loss, grad
 	e.run(jobGradient, tiles)
 	e.run(jobReduce, (e.nParams+reduceChunk-1)/reduceChunk)
 	total := 0.0
 	for _, l := range e.tileLoss[:tiles] {
 		total += l
 	}
-	e.params, e.input, e.loss, e.grad = nil, nil, nil, nil
+	e.params, e.input, e.batch, e.loss, e.grad = nil, nil, nil, nil, nil
 	return total
 }
 
@@ -265,7 +291,13 @@ func (e *engine) tileForward(s *scratch, k int) (lo, hi, L int) {
 	hi = min(e.n, lo+TileRows)
 	L = hi - lo
 	x := s.act[0][:e.in*L]
-	rows := e.input[lo*e.in : hi*e.in]
+	var rows []float32
+	if e.batch != nil {
+		rows = s.in[:e.in*L]
+		e.batch(lo, hi, rows)
+	} else {
+		rows = e.input[lo*e.in : hi*e.in]
+	}
 	for r := range L {
 		for f, v := range rows[r*e.in : (r+1)*e.in] {
 			x[f*L+r] = v
@@ -313,20 +345,18 @@ func (e *engine) gradientTile(id, k int) {
 }
 
 // reduceChunk sums the tile gradients of one chunk of parameters in tile
-// order, in float64.
-func (e *engine) reduceChunk(id, c int) {
+// order. float32 is enough: each term is already a sum over a tile, and
+// there are only a few.
+func (e *engine) reduceChunk(c int) {
 	lo := c * reduceChunk
 	hi := min(e.nParams, lo+reduceChunk)
-	acc := e.scratch[id].acc[:hi-lo]
-	clear(acc)
+	sum := e.grad[lo:hi]
+	copy(sum, e.tileGrad[lo:hi])
 	tiles := (e.n + TileRows - 1) / TileRows
-	for t := range tiles {
-		for j, v := range e.tileGrad[t*e.nParams+lo : t*e.nParams+hi] {
-			acc[j] += float64(v)
+	for t := 1; t < tiles; t++ {
+		for j, v := range e.tileGrad[t*e.nParams+lo:][:len(sum)] {
+			sum[j] += v
 		}
-	}
-	for j, v := range acc {
-		e.grad[lo+j] = float32(v)
 	}
 }
 

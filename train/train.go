@@ -80,12 +80,22 @@ type Trainer struct {
 
 	ws    *nn.Workspace
 	perm  []int
-	input []float32 // batch × (d+1): [x_t, t]
+	rows  []int     // the current batch's data indices
+	seed  uint64    // the current step's seed for the per-row draws
+	gens  []rowGen  // one per tile of the batch
 	z     []float32 // batch × d noise
 	invS  []float32 // 1/s(t) per row
 	w     []float32 // λ(t)/batch per row
 	grad  []float32
+	batch nn.BatchFunc
 	loss  nn.LossGrad
+}
+
+// rowGen draws one row's time and noise. Each tile of a batch has its own,
+// so the workers share none.
+type rowGen struct {
+	src rowSource
+	rng *rand.Rand // reads src
 }
 
 // New prepares a trainer. st.Net must have input d+1 and output d.
@@ -118,13 +128,17 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: sde.NewTimeWarp(s, eps),
 		ws:    st.Net.NewWorkspace(b),
 		perm:  make([]int, ds.Len()),
-		input: make([]float32, b*(d+1)),
+		gens:  make([]rowGen, (b+nn.TileRows-1)/nn.TileRows),
 		z:     make([]float32, b*d),
 		invS:  make([]float32, b),
 		w:     make([]float32, b),
 		grad:  make([]float32, st.Net.NumParams()),
 	}
-	tr.loss = tr.lossGrad
+	for i := range tr.gens {
+		g := &tr.gens[i]
+		g.rng = rand.New(&g.src)
+	}
+	tr.batch, tr.loss = tr.makeRows, tr.lossGrad
 	return tr, nil
 }
 
@@ -155,31 +169,44 @@ func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
 	return sum
 }
 
-// step does one Adam step on the rows perm[lo:lo+batch] and returns the batch loss.
-func (tr *Trainer) step(rows []int) float64 {
+// makeRows is the BatchFunc: it draws t and z for rows [lo, hi) of the
+// batch and writes the network inputs [x_t, t]. Each row's draws come from
+// a generator seeded with the step's seed and the row's position, so they
+// do not depend on which worker makes them or in what order.
+func (tr *Trainer) makeRows(lo, hi int, in []float32) {
 	d := tr.data.D
-	b := len(rows)
-	for r, idx := range rows {
-		t := tr.warp.Time(tr.rng.Float64())
+	b := float64(len(tr.rows))
+	g := &tr.gens[lo/nn.TileRows]
+	for r := lo; r < hi; r++ {
+		g.src.seed(tr.seed, uint64(r))
+		t := tr.warp.Time(g.rng.Float64())
 		s := tr.sde.Std(t)
 		m := tr.sde.MeanScale(t)
 		lam := s * s
 		if tr.cfg.Weighting == WeightG2 {
-			g := tr.sde.Diffusion(t)
-			lam = g * g
+			gt := tr.sde.Diffusion(t)
+			lam = gt * gt
 		}
 		tr.invS[r] = float32(1 / s)
-		tr.w[r] = float32(lam / float64(b))
+		tr.w[r] = float32(lam / b)
+		idx := tr.rows[r]
 		x0 := tr.data.X[idx*d : (idx+1)*d]
-		in := tr.input[r*(d+1) : (r+1)*(d+1)]
+		row := in[(r-lo)*(d+1) : (r-lo+1)*(d+1)]
 		for j := range d {
-			z := tr.rng.NormFloat64()
+			z := g.rng.NormFloat64()
 			tr.z[r*d+j] = float32(z)
-			in[j] = float32(m*x0[j] + s*z)
+			row[j] = float32(m*x0[j] + s*z)
 		}
-		in[d] = float32(tr.warp.At(t))
+		row[d] = float32(tr.warp.At(t))
 	}
-	loss := tr.st.Net.Gradient(tr.ws, tr.input[:b*(d+1)], b, tr.loss, tr.grad)
+}
+
+// step does one Adam step on the rows perm[lo:lo+batch] and returns the batch loss.
+func (tr *Trainer) step(rows []int) float64 {
+	tr.rows = rows
+	tr.seed = tr.rng.Uint64()
+	loss := tr.st.Net.GradientFunc(tr.ws, len(rows), tr.batch, tr.loss, tr.grad)
+	tr.rows = nil
 	tr.st.Adam.Update(tr.st.Net.Params, tr.grad)
 	if tr.st.EMA != nil {
 		tr.st.EMA.Update(tr.st.Net.Params)

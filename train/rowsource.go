@@ -1,0 +1,29 @@
+package train
+
+// rowSource is a SplitMix64 generator (Steele, Lea and Flood, "Fast
+// splittable pseudorandom number generators", OOPSLA 2014): a Weyl
+// sequence through a strong 64-bit mixer. It is reseeded for every row of
+// every step, which costs one assignment, where math/rand/v2's PCG and
+// ChaCha8 would need their full seeding.
+type rowSource struct{ s uint64 }
+
+const golden = 0x9e3779b97f4a7c15 // 2⁶⁴/φ, odd: the Weyl increment
+
+// mix64 is SplitMix64's output function, a bijection of uint64 whose
+// outputs for consecutive inputs look independent.
+func mix64(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// seed starts the stream of row r of a step. Hashing r (rather than adding
+// r·golden) puts the rows' starting points far apart on the Weyl sequence,
+// so no two rows' streams overlap within any realistic number of draws.
+func (g *rowSource) seed(step, r uint64) { g.s = step ^ mix64(r+golden) }
+
+// Uint64 implements rand.Source.
+func (g *rowSource) Uint64() uint64 {
+	g.s += golden
+	return mix64(g.s)
+}
