@@ -126,13 +126,13 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 	b := cfg.BatchSize
 	tr := &Trainer{
 		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: sde.NewTimeWarp(s, eps),
-		ws:    st.Net.NewWorkspace(b),
-		perm:  make([]int, ds.Len()),
-		gens:  make([]rowGen, (b+nn.TileRows-1)/nn.TileRows),
-		z:     make([]float32, b*d),
-		invS:  make([]float32, b),
-		w:     make([]float32, b),
-		grad:  make([]float32, st.Net.NumParams()),
+		ws:   st.Net.NewWorkspace(b),
+		perm: make([]int, ds.Len()),
+		gens: make([]rowGen, (b+nn.TileRows-1)/nn.TileRows),
+		z:    make([]float32, b*d),
+		invS: make([]float32, b),
+		w:    make([]float32, b),
+		grad: make([]float32, st.Net.NumParams()),
 	}
 	for i := range tr.gens {
 		g := &tr.gens[i]
