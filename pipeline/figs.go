@@ -1,10 +1,14 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"math"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"scoresde/data"
 	"scoresde/figures"
@@ -44,26 +48,66 @@ func plotRange(ds *data.Set) (float64, float64) {
 	return lo, hi
 }
 
+// drawQueue collects figures to draw: what needs the model (which is
+// not safe for concurrent use) is computed while queueing, and the
+// drawing, a pure function of its inputs, runs concurrently afterwards.
+type drawQueue struct {
+	dir   string
+	files []string
+	draw  []func() error
+}
+
+// add queues draw for the figure called name (its .png and .svg).
+func (q *drawQueue) add(name string, draw func(path string) error) {
+	p := filepath.Join(q.dir, name)
+	q.files = append(q.files, p+".png", p+".svg")
+	q.draw = append(q.draw, func() error { return draw(p) })
+}
+
+// run draws the queued figures on up to GOMAXPROCS goroutines and returns
+// the error of the first figure, in queue order, that failed.
+func (q *drawQueue) run() error {
+	errs := make([]error, len(q.draw))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(q.draw)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(q.draw) {
+					return
+				}
+				errs[i] = q.draw[i]()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // drawFigures writes the notebook's figures (d = 1) or their 2-D and
 // marginal counterparts, returning the files written.
 func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sampler.Result,
 	untrained, trained sampler.Score, losses []float64, ev *Evaluation) ([]string, error) {
-	var files []string
-	path := func(name string) string {
-		p := filepath.Join(cfg.Out, name)
-		files = append(files, p+".png", p+".svg")
-		return p
-	}
-	if err := figures.Loss(path("fig4_loss"), losses); err != nil {
+	q := &drawQueue{dir: cfg.Out}
+	if err := queueFigures(q, cfg, s, ds, fwd, smp, untrained, trained, losses, ev); err != nil {
 		return nil, err
 	}
+	if err := q.run(); err != nil {
+		return nil, err
+	}
+	return q.files, nil
+}
+
+func queueFigures(q *drawQueue, cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sampler.Result,
+	untrained, trained sampler.Score, losses []float64, ev *Evaluation) error {
+	q.add("fig4_loss", func(p string) error { return figures.Loss(p, losses) })
 	if o := ev.Metrics.Optimality; o != nil {
-		if err := gapFigures(path, o); err != nil {
-			return nil, err
-		}
+		gapFigures(q, o)
 	}
 	if ds.D > 1 {
-		return files, multiFigures(path, ds, smp.X)
+		multiFigures(q, ds, smp.X)
+		return nil
 	}
 
 	tt := make([]float64, ds.Len())
@@ -74,49 +118,38 @@ func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sam
 	for i := range tt {
 		tt[i] = float64(i) * step
 	}
-	if err := figures.Data(path("fig1_data"), tt, ds.X); err != nil {
-		return nil, err
-	}
+	q.add("fig1_data", func(p string) error { return figures.Data(p, tt, ds.X) })
 	prior := make([]float64, 20000)
 	s.SamplePrior(rngFor(cfg.Seed, streamEval), prior)
-	if err := figures.ForwardDensities(path("fig2_forward"), fwd.Times, fwd.States, prior); err != nil {
-		return nil, err
-	}
+	q.add("fig2_forward", func(p string) error { return figures.ForwardDensities(p, fwd.Times, fwd.States, prior) })
 	lo, hi := plotRange(ds)
-	x, t, u := scoreGrid(untrained, lo, hi, s.T())
-	if err := figures.ScoreField(path("fig3_score_untrained"), "score function (untrained)", x, t, u); err != nil {
-		return nil, err
-	}
-	x, t, u = scoreGrid(trained, lo, hi, s.T())
-	if err := figures.ScoreField(path("fig5_score_trained"), "score function (trained)", x, t, u); err != nil {
-		return nil, err
-	}
-	if err := figures.ForwardBackward(path("fig6_forward_backward"), fwd.Times, fwd.States, smp.Snapshots, ds.X, smp.X); err != nil {
-		return nil, err
-	}
-	if err := exactFigures(path, s, ds, smp.X, trained, ev, lo, hi); err != nil {
-		return nil, err
-	}
-	return files, nil
+	x0, t0, u0 := scoreGrid(untrained, lo, hi, s.T())
+	q.add("fig3_score_untrained", func(p string) error {
+		return figures.ScoreField(p, "score function (untrained)", x0, t0, u0)
+	})
+	x1, t1, u1 := scoreGrid(trained, lo, hi, s.T())
+	q.add("fig5_score_trained", func(p string) error {
+		return figures.ScoreField(p, "score function (trained)", x1, t1, u1)
+	})
+	q.add("fig6_forward_backward", func(p string) error {
+		return figures.ForwardBackward(p, fwd.Times, fwd.States, smp.Snapshots, ds.X, smp.X)
+	})
+	return exactFigures(q, s, ds, smp.X, trained, ev, lo, hi)
 }
 
 // multiFigures compares samples with data for d > 1: scatter and density
 // contours (d = 2) and the marginals.
-func multiFigures(path func(string) string, ds *data.Set, smp []float64) error {
+func multiFigures(q *drawQueue, ds *data.Set, smp []float64) {
 	if ds.D == 2 {
-		if err := figures.Scatter2D(path("fig_scatter"), ds.X, smp); err != nil {
-			return err
-		}
-		if err := figures.Density2D(path("fig_density2d"), ds.X, smp); err != nil {
-			return err
-		}
+		q.add("fig_scatter", func(p string) error { return figures.Scatter2D(p, ds.X, smp) })
+		q.add("fig_density2d", func(p string) error { return figures.Density2D(p, ds.X, smp) })
 	}
-	return figures.Marginals(path("fig_marginals"), ds.X, smp, ds.D)
+	q.add("fig_marginals", func(p string) error { return figures.Marginals(p, ds.X, smp, ds.D) })
 }
 
 // gapFigures plots the optimality gap during training and the final
 // weighted score error as a function of t.
-func gapFigures(path func(string) string, o *Optimality) error {
+func gapFigures(q *drawQueue, o *Optimality) {
 	if len(o.History) > 1 {
 		var ep, g, lo, hi []float64
 		for _, p := range o.History {
@@ -125,15 +158,17 @@ func gapFigures(path func(string) string, o *Optimality) error {
 			lo = append(lo, p.Gap-2*p.StdErr)
 			hi = append(hi, p.Gap+2*p.StdErr)
 		}
-		if err := figures.Line(path("fig7_gap"), "optimality gap during training", "epoch", "loss − loss of exact optimum",
-			figures.Series{Label: "gap", X: ep, Y: g},
-			figures.Series{Label: "± 2 standard errors", X: ep, Y: lo, Dashed: true, Color: grey},
-			figures.Series{X: ep, Y: hi, Dashed: true, Color: grey}); err != nil {
-			return err
-		}
+		q.add("fig7_gap", func(p string) error {
+			return figures.Line(p, "optimality gap during training", "epoch", "loss − loss of exact optimum",
+				figures.Series{Label: "gap", X: ep, Y: g},
+				figures.Series{Label: "± 2 standard errors", X: ep, Y: lo, Dashed: true, Color: grey},
+				figures.Series{X: ep, Y: hi, Dashed: true, Color: grey})
+		})
 	}
-	return figures.Line(path("fig8_score_error_t"), "weighted score error vs time", "t", "E[s(t)²|u − u*|²]",
-		figures.Series{Label: "model vs exact optimum", X: o.Times, Y: o.ScoreErrorByTime})
+	q.add("fig8_score_error_t", func(p string) error {
+		return figures.Line(p, "weighted score error vs time", "t", "E[s(t)²|u − u*|²]",
+			figures.Series{Label: "model vs exact optimum", X: o.Times, Y: o.ScoreErrorByTime})
+	})
 }
 
 var grey = color.Gray{Y: 140}
@@ -141,7 +176,7 @@ var grey = color.Gray{Y: 140}
 // exactFigures draws what needs the exact optimum or the Gibbs density: the
 // weighted score error field, learned vs exact score lines, the free-energy
 // profile and the CDFs.
-func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float64, model sampler.Score, ev *Evaluation, lo, hi float64) error {
+func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sampler.Score, ev *Evaluation, lo, hi float64) error {
 	if ev.Optimum != nil && model != nil {
 		opt := ev.Optimum
 		// The data's own range: far from the data the optimum's score is
@@ -159,9 +194,9 @@ func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float
 				e[k] = sd * math.Abs(u[k]-us[k])
 			}
 		}
-		if err := figures.HeatMap(path("fig9_score_error"), figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e}); err != nil {
-			return err
-		}
+		q.add("fig9_score_error", func(p string) error {
+			return figures.HeatMap(p, figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e})
+		})
 		var ser []figures.Series
 		xs := stats.Linspace(dlo, dhi, 400)
 		out := make([]float64, len(xs))
@@ -174,9 +209,9 @@ func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float
 			opt.Score(xs, tt, out)
 			ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f exact optimum", tt), X: xs, Y: scaled(out, sd), Dashed: true, Color: c})
 		}
-		if err := figures.Line(path("fig10_score_lines"), "learned vs exact score, scaled by s(t)", "x", "s(t)·score", ser...); err != nil {
-			return err
-		}
+		q.add("fig10_score_lines", func(p string) error {
+			return figures.Line(p, "learned vs exact score, scaled by s(t)", "x", "s(t)·score", ser...)
+		})
 	}
 	g := ev.Gibbs
 	cdf := []figures.Series{
@@ -184,7 +219,8 @@ func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float
 		{Label: "data", X: sortedCopy(ds.X), Y: ecdfY(ds.Len())},
 	}
 	if g == nil {
-		return figures.Line(path("fig12_cdf"), "cumulative distribution", "x", "F(x)", cdf...)
+		q.add("fig12_cdf", func(p string) error { return figures.Line(p, "cumulative distribution", "x", "F(x)", cdf...) })
+		return nil
 	}
 	xs := stats.Linspace(lo, hi, 400)
 	fe := make([]float64, len(xs))
@@ -204,14 +240,15 @@ func exactFigures(path func(string) string, s sde.SDE, ds *data.Set, smp []float
 	if err != nil {
 		return err
 	}
-	if err := figures.Line(path("fig11_free_energy"), "free energy F(x) = −ln p(x)/β", "x", "F(x)",
-		finite(figures.Series{Label: "exact (Gibbs)", X: xs, Y: fe, Color: color.Black}),
-		finite(figures.Series{Label: "data (KDE)", X: xs, Y: fd}),
-		finite(figures.Series{Label: "samples (KDE)", X: xs, Y: fs, Dashed: true})); err != nil {
-		return err
-	}
+	q.add("fig11_free_energy", func(p string) error {
+		return figures.Line(p, "free energy F(x) = −ln p(x)/β", "x", "F(x)",
+			finite(figures.Series{Label: "exact (Gibbs)", X: xs, Y: fe, Color: color.Black}),
+			finite(figures.Series{Label: "data (KDE)", X: xs, Y: fd}),
+			finite(figures.Series{Label: "samples (KDE)", X: xs, Y: fs, Dashed: true}))
+	})
 	cdf = append(cdf, figures.Series{Label: "exact (Gibbs)", X: xs, Y: gc, Color: color.Black})
-	return figures.Line(path("fig12_cdf"), "cumulative distribution", "x", "F(x)", cdf...)
+	q.add("fig12_cdf", func(p string) error { return figures.Line(p, "cumulative distribution", "x", "F(x)", cdf...) })
+	return nil
 }
 
 var lineColors = []color.Color{

@@ -133,20 +133,21 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 		return nil, err
 	}
 	if cfg.Figures {
-		path := func(name string) string { return filepath.Join(cfg.Out, name) }
+		q := &drawQueue{dir: cfg.Out}
 		if ds.D > 1 {
-			if err := multiFigures(path, ds, smp.X); err != nil {
-				return nil, err
-			}
+			multiFigures(q, ds, smp.X)
 		} else {
 			lo, hi := plotRange(ds)
 			var score sampler.Score
 			if model != nil {
 				score = model
 			}
-			if err := exactFigures(path, s, ds, smp.X, score, ev, lo, hi); err != nil {
+			if err := exactFigures(q, s, ds, smp.X, score, ev, lo, hi); err != nil {
 				return nil, err
 			}
+		}
+		if err := q.run(); err != nil {
+			return nil, err
 		}
 	}
 	if err := WriteReport(filepath.Join(cfg.Out, "report.html"), cfg, nil, ev.Metrics, nil); err != nil {
