@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"scoresde/internal/fastmath"
 )
 
 // VE is the notebook's variance-exploding SDE dX = sqrt(β(t)) dW with
@@ -68,7 +70,7 @@ func (VE) MeanScale(float64) float64 { return 1 }
 
 // Std returns η̃(t) = η_min (η_max/η_min)^{t/T}.
 func (v VE) Std(t float64) float64 {
-	return v.EtaMin * math.Exp(t*v.logRate())
+	return v.EtaMin * fastmath.Exp(t*v.logRate())
 }
 
 // Eta returns η(t) = sqrt(∫₀ᵗ β) = η_min sqrt((η_max/η_min)^{2t/T} − 1),

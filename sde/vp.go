@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"scoresde/internal/fastmath"
 )
 
 // linearBeta is the linear noise schedule shared by VP and SubVP. On [0,T]
@@ -83,7 +85,7 @@ func (v VP) DriftCoef(t float64) float64 { return -0.5 * v.Beta(t) }
 func (v VP) Diffusion(t float64) float64 { return math.Sqrt(v.Beta(t)) }
 
 // MeanScale returns m(t) = exp(−½B(t)).
-func (v VP) MeanScale(t float64) float64 { return math.Exp(-0.5 * v.IntegratedBeta(t)) }
+func (v VP) MeanScale(t float64) float64 { return fastmath.Exp(-0.5 * v.IntegratedBeta(t)) }
 
 // Std returns s(t) = sqrt(1 − exp(−B(t))).
 func (v VP) Std(t float64) float64 { return math.Sqrt(-math.Expm1(-v.IntegratedBeta(t))) }
@@ -140,7 +142,7 @@ func (v SubVP) Diffusion(t float64) float64 {
 }
 
 // MeanScale returns m(t) = exp(−½B(t)).
-func (v SubVP) MeanScale(t float64) float64 { return math.Exp(-0.5 * v.IntegratedBeta(t)) }
+func (v SubVP) MeanScale(t float64) float64 { return fastmath.Exp(-0.5 * v.IntegratedBeta(t)) }
 
 // Std returns s(t) = 1 − exp(−B(t)).
 func (v SubVP) Std(t float64) float64 { return -math.Expm1(-v.IntegratedBeta(t)) }

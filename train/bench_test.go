@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"scoresde/nn"
 	"scoresde/sde"
 )
 
@@ -23,4 +24,29 @@ func BenchmarkEpoch(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N*tr.StepsPerEpoch()), "ms/step")
+}
+
+// BenchmarkMakeRows times drawing the notebook batch's times and noise and
+// writing its inputs, on one goroutine.
+func BenchmarkMakeRows(b *testing.B) {
+	ds := gaussianData(10000, 1, 0.5, 1)
+	st := newBenchState(b)
+	tr, err := New(DefaultConfig(), sde.DefaultVE(), ds, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tr.Close()
+	n := tr.cfg.BatchSize
+	tr.rows = make([]int, n)
+	for i := range tr.rows {
+		tr.rows[i] = i
+	}
+	in := make([]float32, 2*nn.TileRows)
+	for b.Loop() {
+		for lo := 0; lo < n; lo += nn.TileRows {
+			hi := min(n, lo+nn.TileRows)
+			tr.makeRows(lo, hi, in[:2*(hi-lo)])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
 }
