@@ -525,6 +525,9 @@ func TestEmptyBatch(t *testing.T) {
 	ws := m.NewWorkspace(10)
 	defer ws.Close()
 	grad := make([]float32, m.NumParams())
+	// A batch first, so the workspace holds a tile gradient.
+	l := newDSM(rand.New(rand.NewPCG(2, 2)), 3, 1)
+	m.Gradient(ws, randInput(rand.New(rand.NewPCG(3, 3)), 3, 2), 3, l.grad, grad)
 	for j := range grad {
 		grad[j] = 7
 	}
@@ -544,7 +547,18 @@ func TestEmptyBatch(t *testing.T) {
 func TestAbandonedWorkspaceStopsWorkers(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	m, _ := New(2, 1, []int{4}, rand.New(rand.NewPCG(1, 1)))
+	// Helpers of workspaces closed by earlier tests exit asynchronously;
+	// let the count settle first.
 	before := runtime.NumGoroutine()
+	for range 100 {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+		n := runtime.NumGoroutine()
+		if n == before {
+			break
+		}
+		before = n
+	}
 	for range 5 {
 		ws := m.NewWorkspace(1000)
 		m.Forward(ws, make([]float32, 2000), 1000, make([]float32, 1000))

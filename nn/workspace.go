@@ -16,9 +16,6 @@ import (
 // hence every result is the same whatever the parallelism.
 const TileRows = 256
 
-// reduceChunk is the number of parameters summed across tiles per task.
-const reduceChunk = 1024
-
 // LossGrad receives the network outputs u for rows [lo, hi) of a batch,
 // (hi-lo)×Out row-major, writes dLoss/du into grad (same layout) and
 // returns the loss summed over those rows. It is called concurrently for
@@ -56,11 +53,13 @@ type engine struct {
 	tileLoss []float64
 	scratch  []scratch // per worker
 
-	// Pool.
+	// Pool (see pool.go).
 	nWorkers int
-	wake     []chan struct{} // one per helper goroutine (workers 1..n-1)
-	done     sync.WaitGroup
+	helpers  []helper // workers 1..nWorkers-1
+	pending  atomic.Int32
+	idle     parking // the caller of run, waiting for pending to reach 0
 	next     atomic.Int64
+	stopping atomic.Bool
 	stopOnce sync.Once
 
 	// Current job, written by the caller before waking the workers.
@@ -78,7 +77,6 @@ type engine struct {
 
 const (
 	jobGradient = iota
-	jobReduce
 	jobForward
 	jobScoreDiv
 )
@@ -135,9 +133,10 @@ func (m *MLP) NewWorkspace(maxRows int) *Workspace {
 		s.u = make([]float32, m.Out*T)
 		s.g = make([]float32, m.Out*T)
 	}
-	e.wake = make([]chan struct{}, e.nWorkers-1)
-	for i := range e.wake {
-		e.wake[i] = make(chan struct{}, 1)
+	e.idle.init()
+	e.helpers = make([]helper, e.nWorkers-1)
+	for i := range e.helpers {
+		e.helpers[i].park.init()
 		go e.worker(i + 1)
 	}
 	ws := &Workspace{e: e}
@@ -152,40 +151,6 @@ func (ws *Workspace) MaxRows() int { return ws.e.maxRows }
 // afterwards. Close is idempotent.
 func (ws *Workspace) Close() { ws.e.stop() }
 
-func (e *engine) stop() {
-	e.stopOnce.Do(func() {
-		for _, c := range e.wake {
-			close(c)
-		}
-	})
-}
-
-func (e *engine) worker(id int) {
-	for range e.wake[id-1] {
-		e.work(id)
-		e.done.Done()
-	}
-}
-
-// run executes tasks 0..tasks-1 of the current job on the pool, the
-// calling goroutine acting as worker 0. Tasks are claimed dynamically, but
-// each task writes only its own outputs, so the assignment of tasks to
-// workers never affects results.
-func (e *engine) run(kind, tasks int) {
-	if tasks == 0 {
-		return
-	}
-	e.kind, e.tasks = kind, tasks
-	e.next.Store(0)
-	helpers := min(e.nWorkers, tasks) - 1
-	e.done.Add(helpers)
-	for i := range helpers {
-		e.wake[i] <- struct{}{}
-	}
-	e.work(0)
-	e.done.Wait()
-}
-
 func (e *engine) work(id int) {
 	for {
 		k := int(e.next.Add(1) - 1)
@@ -195,8 +160,6 @@ func (e *engine) work(id int) {
 		switch e.kind {
 		case jobGradient:
 			e.gradientTile(id, k)
-		case jobReduce:
-			e.reduceChunk(k)
 		case jobForward:
 			e.forwardTile(id, k)
 		case jobScoreDiv:
@@ -261,7 +224,7 @@ func (m *MLP) gradient(ws *Workspace, input []float32, batch BatchFunc, n int, l
 	}
 	e.params, e.input, e.batch, e.n, e.loss, e.grad = m.Params, input, batch, n, loss, grad
 	e.run(jobGradient, tiles)
-	e.run(jobReduce, (e.nParams+reduceChunk-1)/reduceChunk)
+	e.sumTiles(tiles)
 	total := 0.0
 	for _, l := range e.tileLoss[:tiles] {
 		total += l
@@ -344,19 +307,17 @@ func (e *engine) gradientTile(id, k int) {
 	}
 }
 
-// reduceChunk sums the tile gradients of one chunk of parameters in tile
-// order. float32 is enough: each term is already a sum over a tile, and
-// there are only a few.
-func (e *engine) reduceChunk(c int) {
-	lo := c * reduceChunk
-	hi := min(e.nParams, lo+reduceChunk)
-	sum := e.grad[lo:hi]
-	copy(sum, e.tileGrad[lo:hi])
-	tiles := (e.n + TileRows - 1) / TileRows
+// sumTiles adds the tile gradients into grad in tile order. It is serial:
+// with the vectorised Add it takes a few microseconds, less than handing
+// the chunks to the workers would cost.
+func (e *engine) sumTiles(tiles int) {
+	if tiles == 0 {
+		clear(e.grad) // an empty sum; tile 0 may hold an earlier batch's
+		return
+	}
+	copy(e.grad, e.tileGrad[:e.nParams])
 	for t := 1; t < tiles; t++ {
-		for j, v := range e.tileGrad[t*e.nParams+lo:][:len(sum)] {
-			sum[j] += v
-		}
+		kernel.Add(e.grad, e.tileGrad[t*e.nParams:(t+1)*e.nParams])
 	}
 }
 

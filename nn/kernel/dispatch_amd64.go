@@ -62,6 +62,9 @@ func adamAVX2(p, grad, m, v *float32, n int, b1, b2, c1, c2, eps, stepSize, invS
 //go:noescape
 func tanhAVX2(dst, src *float32, n int)
 
+//go:noescape
+func addAVX2(dst, src *float32, n int)
+
 const (
 	flagBias = 1 // gemmBcastAVX2: start from bias[k] instead of 0
 	flagTanh = 2 // gemmBcastAVX2: apply tanh; dpreAVX2 (as 1): multiply by 1-a²
@@ -146,6 +149,19 @@ func adamAVX2Slices(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 floa
 	n := len(p)
 	g, m, v = g[:n], m[:n], v[:n]
 	adamAVX2(ptr(p), ptr(g), ptr(m), ptr(v), n, b1, b2, 1-b1, 1-b2, eps, stepSize, invSqrtBC2)
+}
+
+func add(dst, src []float32) {
+	if !useAVX2 {
+		addRef(dst, src)
+		return
+	}
+	addAVX2Slices(dst, src)
+}
+
+func addAVX2Slices(dst, src []float32) {
+	src = src[:len(dst)]
+	addAVX2(ptr(dst), ptr(src), len(dst))
 }
 
 func tanhSlice(dst, src []float32) {

@@ -18,4 +18,6 @@ func adam(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
 	adamRef(p, g, m, v, b1, b2, eps, stepSize, invSqrtBC2)
 }
 
+func add(dst, src []float32) { addRef(dst, src) }
+
 func tanhSlice(dst, src []float32) { tanhRef(dst, src) }

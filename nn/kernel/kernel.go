@@ -39,6 +39,10 @@ func Adam(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
 	adam(p, g, m, v, b1, b2, eps, stepSize, invSqrtBC2)
 }
 
+// Add sets dst[i] += src[i] for every i < len(dst); src must be at least
+// as long. It sums the per-tile gradients of a batch.
+func Add(dst, src []float32) { add(dst, src) }
+
 // Tanh sets dst[i] to a fast approximation of tanh(src[i]) with relative
 // error below 1e-6, exactly ±1 for |x| ≥ 8, tanh(±0) = ±0 and NaN for NaN.
 // dst and src may be the same slice.

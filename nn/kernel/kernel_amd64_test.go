@@ -33,7 +33,7 @@ func TestDispatchPicksAssembly(t *testing.T) {
 }
 
 // Awkward shapes: tiles of 1, 7, 9, 63, 250 rows leave 1–7 rows in the
-// masked tail (250 = 10·24 + 8 + 2 also uses every row-block size), and
+// masked tail (250 = 7·32 + 16 + 8 + 2 also uses every row-block size), and
 // widths 1, 2, 3, 50, 51 use every output- and input-block remainder.
 var (
 	tileLens = []int{1, 7, 8, 9, 63, 64, 250}
@@ -213,6 +213,28 @@ func TestBackwardAVX2MatchesReference(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// The vectorised Add does the reference's additions, so it agrees
+// exactly, and touches nothing outside dst.
+func TestAddAVX2MatchesReference(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 40, 5301} {
+		dst, dstOK := guarded(rng, n)
+		src, srcOK := guarded(rng, n)
+		want := append([]float32(nil), dst...)
+		addRef(want, src)
+		addAVX2Slices(dst, src)
+		if !dstOK() || !srcOK() {
+			t.Fatalf("n=%d: wrote outside the slices", n)
+		}
+		for i := range dst {
+			if dst[i] != want[i] {
+				t.Fatalf("n=%d: dst[%d] = %g, want %g", n, i, dst[i], want[i])
 			}
 		}
 	}

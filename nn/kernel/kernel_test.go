@@ -410,3 +410,18 @@ func reportPer(b *testing.B, start time.Duration, units int, unit string) {
 		b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N*units), "cpu-ns/"+unit)
 	}
 }
+
+func TestAdd(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 33, 5301} {
+		dst, src := make([]float32, n), make([]float32, n+3) // src may be longer
+		for i := range dst {
+			dst[i], src[i] = float32(i), float32(2*i)+0.5
+		}
+		Add(dst, src)
+		for i, v := range dst {
+			if v != float32(3*i)+0.5 {
+				t.Fatalf("n=%d: dst[%d] = %g, want %g", n, i, v, float32(3*i)+0.5)
+			}
+		}
+	}
+}

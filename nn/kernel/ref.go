@@ -185,6 +185,14 @@ func backwardRef(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh boo
 	}
 }
 
+// addRef is the reference Add.
+func addRef(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
 // adamRef is the reference Adam.
 func adamRef(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
 	n := len(p)
