@@ -27,17 +27,14 @@ func comment(s string) { fmt.Fprintf(&out, "\t// %s\n", s) }
 // Indices of the broadcast constants in avxConst (dispatch_amd64.go); each
 // entry is 8 float32 lanes = 32 bytes.
 const (
-	cA1 = iota
-	cA3
-	cA5
-	cA7
-	cA9
-	cA11
-	cA13
-	cB0
-	cB2
-	cB4
-	cB6
+	cP0 = iota
+	cP1
+	cP2
+	cP3
+	cP4
+	cQ1
+	cQ2
+	cQ3
 	cAbs
 	cSign
 	cOne
@@ -54,8 +51,8 @@ type tanhConsts map[int]int
 // The tanh uses Y0-Y5; the constants most used as register operands go in
 // Y6-Y15. A masked loop needs Y15 for its mask; the arithmetic is the same.
 var (
-	tanhRegs       = tanhConsts{cA11: 6, cA9: 7, cA7: 8, cA5: 9, cB4: 10, cB2: 11, cAbs: 12, cOne: 13, cSat: 14, cA3: 15}
-	tanhRegsMasked = tanhConsts{cA11: 6, cA9: 7, cA7: 8, cA5: 9, cB4: 10, cB2: 11, cAbs: 12, cOne: 13, cSat: 14}
+	tanhRegs       = tanhConsts{cP3: 6, cP2: 7, cP1: 8, cP0: 9, cQ2: 10, cQ1: 11, cAbs: 12, cOne: 13, cSat: 14}
+	tanhRegsMasked = tanhRegs
 )
 
 // load fills the constant registers.
@@ -88,12 +85,12 @@ func tanhCode(tc tanhConsts) []string {
 	var s []string
 	e := func(format string, args ...any) { s = append(s, fmt.Sprintf(format, args...)) }
 	e("VMULPS Y%d, Y%d, Y%d", x, x, x2)
-	// p = ((((((A13 x² + A11) x² + A9) x² + A7) x² + A5) x² + A3) x² + A1,
-	// q = ((B6 x² + B4) x² + B2) x² + B0, the two chains interleaved.
-	e("VMOVUPS %s, Y%d", k(cA13), y)
-	e("VMOVUPS %s, Y%d", k(cB6), q)
-	pc := []int{cA11, cA9, cA7, cA5, cA3, cA1}
-	qc := []int{cB4, cB2, cB0}
+	// p = (((P4 x² + P3) x² + P2) x² + P1) x² + P0,
+	// q = ((Q3 x² + Q2) x² + Q1) x² + 1, the two chains interleaved.
+	e("VMOVUPS %s, Y%d", k(cP4), y)
+	e("VMOVUPS %s, Y%d", k(cQ3), q)
+	pc := []int{cP3, cP2, cP1, cP0}
+	qc := []int{cQ2, cQ1, cOne}
 	for j, a := range pc {
 		e("VFMADD213PS %s, Y%d, Y%d", tc.op(a), x2, y)
 		if j < len(qc) {

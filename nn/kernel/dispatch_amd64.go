@@ -26,10 +26,10 @@ func implementation() string {
 // tanh (in the order asm_gen.go indexes them) and 1 for the tanh
 // derivative. It is derived from the constants of ref.go so that the
 // assembly and the reference cannot disagree on them. Read-only.
-var avxConst = func() (c [15][8]float32) {
+var avxConst = func() (c [12][8]float32) {
 	for i, v := range [...]float32{
-		tanhA1, tanhA3, tanhA5, tanhA7, tanhA9, tanhA11, tanhA13,
-		tanhB0, tanhB2, tanhB4, tanhB6,
+		tanhP0, tanhP1, tanhP2, tanhP3, tanhP4,
+		tanhQ1, tanhQ2, tanhQ3,
 		math.Float32frombits(signBit - 1), math.Float32frombits(signBit), 1,
 		tanhSat,
 	} {

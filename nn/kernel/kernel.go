@@ -44,7 +44,7 @@ func Adam(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
 func Add(dst, src []float32) { add(dst, src) }
 
 // Tanh sets dst[i] to a fast approximation of tanh(src[i]) with relative
-// error below 1e-6, exactly ±1 for |x| ≥ 8, tanh(±0) = ±0 and NaN for NaN.
+// error below 1e-6, exactly ±1 for |x| ≥ 7.5, tanh(±0) = ±0 and NaN for NaN.
 // dst and src may be the same slice.
 func Tanh(dst, src []float32) {
 	tanhSlice(dst, src)

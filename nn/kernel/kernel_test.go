@@ -221,7 +221,7 @@ func TestTanhAccuracy(t *testing.T) {
 func TestTanhSpecial(t *testing.T) {
 	inf := float32(math.Inf(1))
 	for _, c := range []struct{ x, want float32 }{
-		{0, 0}, {8, 1}, {-8, -1}, {9, 1}, {-9, -1}, {20, 1}, {-20, -1}, {1e30, 1}, {inf, 1}, {-inf, -1},
+		{0, 0}, {7.5, 1}, {-7.5, -1}, {8, 1}, {-8, -1}, {9, 1}, {-9, -1}, {20, 1}, {-20, -1}, {1e30, 1}, {inf, 1}, {-inf, -1},
 	} {
 		if got := Tanh32(c.x); got != c.want {
 			t.Errorf("tanh(%g) = %g, want %g", c.x, got, c.want)
