@@ -293,8 +293,7 @@ func (e *engine) gradientTile(id, k int) {
 			row[r] = g[r*e.out+o]
 		}
 	}
-	tg := e.tileGrad[k*e.nParams : (k+1)*e.nParams]
-	clear(tg)
+	tg := e.tileGrad[k*e.nParams : (k+1)*e.nParams] // every layer's Backward overwrites its part
 	for l := nl - 1; l >= 0; l-- {
 		ly := e.layers[l]
 		var ds []float32

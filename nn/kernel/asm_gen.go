@@ -325,7 +325,7 @@ func gemmBcastBody(ob, rb int, v string) {
 	}
 }
 
-// dotAcc: dw[o*nin+i] += Σ_r a[o*L+r]·b[i*L+r].
+// dotAcc: dw[o*nin+i] = Σ_r a[o*L+r]·b[i*L+r].
 //
 // Blocks of 3 outputs × 4 inputs keep 12 dot products in flight; each
 // step loads 3 vectors of a and 4 of b for 12 FMAs. Narrower blocks handle
@@ -474,10 +474,8 @@ func dotBody(ob, ib int, v string) {
 			p("VPERM2F128 $0x20, Y%d, Y%d, Y%d", b+4, b, b+1)
 			p("VPERM2F128 $0x31, Y%d, Y%d, Y%d", b+4, b, b+2)
 			p("VADDPS Y%d, Y%d, Y%d", b+2, b+1, b)
-			p("VADDPS %s, X%d, X%d", wAddr[kk], b, b+1)
-			p("VMOVUPS X%d, %s", b+1, wAddr[kk])
+			p("VMOVUPS X%d, %s", b, wAddr[kk])
 			p("VEXTRACTF128 $1, Y%d, X%d", b, b+2)
-			p("VADDPS %s, X%d, X%d", wAddr[kk+1], b+2, b+2)
 			p("VMOVUPS X%d, %s", b+2, wAddr[kk+1])
 		}
 		if kk < ob {
@@ -488,7 +486,6 @@ func dotBody(ob, ib int, v string) {
 			p("VHADDPS Y%d, Y%d, Y%d", b+2, b, b)
 			p("VEXTRACTF128 $1, Y%d, X%d", b, b+1)
 			p("VADDPS X%d, X%d, X%d", b+1, b, b)
-			p("VADDPS %s, X%d, X%d", wAddr[kk], b, b)
 			p("VMOVUPS X%d, %s", b, wAddr[kk])
 		}
 		return
@@ -500,14 +497,13 @@ func dotBody(ob, ib int, v string) {
 			p("VADDPS X%d, X15, X15", a)
 			p("VHADDPS X15, X15, X15")
 			p("VHADDPS X15, X15, X15")
-			p("VADDSS %d%s, X15, X15", 4*ii, wAddr[kk])
 			p("VMOVSS X15, %d%s", 4*ii, wAddr[kk])
 		}
 	}
 }
 
 // dpre: for each of out rows of L: if flags&1, da = da·(1-a²); then
-// db[o] += Σ_r da[o,r].
+// db[o] = Σ_r da[o,r].
 //
 // Registers: SI da, DX a, BX db, DI rows left, R12 full vectors per row,
 // R13 tail bytes, CX count, AX scratch. Y0-Y1 sums, Y14 tail mask.
@@ -597,7 +593,6 @@ TEXT ·dpreAVX2(SB), NOSPLIT, $0-48
 		p("VADDPS X0, X1, X1")
 		p("VHADDPS X1, X1, X1")
 		p("VHADDPS X1, X1, X1")
-		p("VADDSS (BX), X1, X1")
 		p("VMOVSS X1, (BX)")
 		p("ADDQ $4, BX")
 		p("DECQ DI")

@@ -119,9 +119,11 @@ func backwardAVX2(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bo
 	if dsrc != nil {
 		dsrc = dsrc[:in*L]
 	}
-	if out == 0 || L == 0 {
+	if out == 0 || L == 0 { // empty sums
+		clear(dw)
+		clear(db)
 		if dsrc != nil {
-			clear(dsrc) // an empty sum
+			clear(dsrc)
 		}
 		return
 	}

@@ -16,10 +16,12 @@ func Forward(dst, src, w, b []float32, in, out, L int, tanh bool) {
 // and da is overwritten with dpre = da*(1-a*a); otherwise dpre = da and a
 // is not read. Then
 //
-//	dw[o*in+i] += Σ_r dpre[o,r]*src[i,r]
-//	db[o]      += Σ_r dpre[o,r]
+//	dw[o*in+i] = Σ_r dpre[o,r]*src[i,r]
+//	db[o]      = Σ_r dpre[o,r]
 //
-// and, if dsrc is not nil, dsrc[i*L+r] = Σ_o w[o*in+i]*dpre[o,r].
+// and, if dsrc is not nil, dsrc[i*L+r] = Σ_o w[o*in+i]*dpre[o,r]. All three
+// are overwritten, not accumulated: a tile's gradient is written once per
+// batch, and clearing it first cost more than the small layers' kernels.
 func Backward(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool) {
 	backward(da, a, src, w, dw, db, dsrc, in, out, L, tanh)
 }

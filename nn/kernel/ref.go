@@ -99,7 +99,7 @@ func backwardRef(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh boo
 		for _, x := range g0 {
 			t0 += x
 		}
-		db[o] += t0
+		db[o] = t0
 		dw0 := dw[o*in : o*in+in]
 		i := 0
 		for ; i+4 <= in; i += 4 {
@@ -114,10 +114,10 @@ func backwardRef(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh boo
 				a2 += x * s2[r]
 				a3 += x * s3[r]
 			}
-			dw0[i] += a0
-			dw0[i+1] += a1
-			dw0[i+2] += a2
-			dw0[i+3] += a3
+			dw0[i] = a0
+			dw0[i+1] = a1
+			dw0[i+2] = a2
+			dw0[i+3] = a3
 		}
 		for ; i < in; i++ {
 			s0 := src[i*L:][:len(g0)]
@@ -125,7 +125,7 @@ func backwardRef(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh boo
 			for r, x := range g0 {
 				a0 += x * s0[r]
 			}
-			dw0[i] += a0
+			dw0[i] = a0
 		}
 	}
 	if dsrc == nil {
