@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"scoresde/internal/fastmath"
 	"sort"
 
 	"scoresde/data"
@@ -167,7 +168,7 @@ func (e *EmpiricalOptimum) sum1(q, m, s float64, jlo, jhi int, d2 float64, out [
 	var sum, acc float64
 	for _, x := range e.key[jlo:jhi] {
 		u := q - m*x
-		w := expNeg(-u*u*inv - lmax)
+		w := fastmath.Exp(-u*u*inv - lmax)
 		sum += w
 		acc += w * -u
 	}
@@ -203,7 +204,7 @@ func (e *EmpiricalOptimum) sum(q []float64, m, s float64, jlo, jhi int, out, buf
 		if math.IsInf(cut, 1) {
 			w = math.Exp(dl)
 		} else {
-			w = expNeg(dl)
+			w = fastmath.Exp(dl)
 		}
 		sum += w
 		if out != nil {

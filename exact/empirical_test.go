@@ -246,19 +246,3 @@ func BenchmarkEmpiricalOptimum10k(b *testing.B) {
 		})
 	}
 }
-
-func TestExpNeg(t *testing.T) {
-	worst := 0.0
-	for i := 0; i <= 200000; i++ {
-		x := -700 * float64(i) / 200000
-		want := math.Exp(x)
-		worst = math.Max(worst, math.Abs(expNeg(x)-want)/want)
-	}
-	// A few ulp: Taylor truncation 2e−16 plus rounding in Horner's rule.
-	if worst > 1e-15 {
-		t.Errorf("max relative error of expNeg on [−700, 0] = %g, want < 1e-15", worst)
-	}
-	if expNeg(-800) != 0 {
-		t.Errorf("expNeg(−800) = %g, want 0", expNeg(-800))
-	}
-}

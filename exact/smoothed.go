@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 
+	"scoresde/internal/fastmath"
 	"scoresde/sde"
 )
 
@@ -122,7 +123,7 @@ func (gs *GibbsSmoothedScore) eval(q, m, s float64, buf []float64) (score, logp 
 		if dl < -smoothCut {
 			continue
 		}
-		w := expNeg(dl)
+		w := fastmath.Exp(dl)
 		sum += w
 		mean += w * (m*y - q)
 	}
