@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"scoresde/internal/fastmath"
 	"sort"
 
 	"scoresde/data"
+	"scoresde/internal/fastmath"
 	"scoresde/sde"
 )
 
