@@ -64,6 +64,16 @@ func (q *drawQueue) add(name string, draw func(path string) error) {
 	q.draw = append(q.draw, func() error { return draw(p) })
 }
 
+// addFirst is add for a figure that takes several times longer than the
+// others: it is started first, so that the rest fill the other workers
+// around it instead of all waiting for it at the end.
+func (q *drawQueue) addFirst(name string, draw func(path string) error) {
+	q.add(name, draw)
+	last := len(q.draw) - 1
+	copy(q.draw[1:], q.draw[:last])
+	q.draw[0] = func() error { return draw(filepath.Join(q.dir, name)) }
+}
+
 // run draws the queued figures on up to GOMAXPROCS goroutines and returns
 // the error of the first figure, in queue order, that failed.
 func (q *drawQueue) run() error {
@@ -185,31 +195,36 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		dlo, dhi := dataRange(ds)
 		dlo, dhi = dlo-0.1, dhi+0.1
 		x, t, u := scoreGrid(model, dlo, dhi, s.T())
-		_, _, us := scoreGrid(opt, dlo, dhi, s.T())
-		e := make([]float64, len(u))
-		for j, tj := range t {
-			sd := s.Std(tj)
-			for i := range x {
-				k := j*len(x) + i
-				e[k] = sd * math.Abs(u[k]-us[k])
+		// The optimum is safe for concurrent use and costs a sum over the
+		// data per point: evaluate it with the drawing.
+		q.addFirst("fig9_score_error", func(p string) error {
+			_, _, us := scoreGrid(opt, dlo, dhi, s.T())
+			e := make([]float64, len(u))
+			for j, tj := range t {
+				sd := s.Std(tj)
+				for i := range x {
+					k := j*len(x) + i
+					e[k] = sd * math.Abs(u[k]-us[k])
+				}
 			}
-		}
-		q.add("fig9_score_error", func(p string) error {
 			return figures.HeatMap(p, figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e})
 		})
-		var ser []figures.Series
 		xs := stats.Linspace(dlo, dhi, 400)
-		out := make([]float64, len(xs))
-		for k, f := range []float64{0, 0.25, 0.5, 1} {
-			tt := f * s.T()
-			c := lineColors[k]
-			sd := s.Std(tt)
-			model.Score(xs, tt, out)
-			ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f learned", tt), X: xs, Y: scaled(out, sd), Color: c})
-			opt.Score(xs, tt, out)
-			ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f exact optimum", tt), X: xs, Y: scaled(out, sd), Dashed: true, Color: c})
+		times := []float64{0, 0.25 * s.T(), 0.5 * s.T(), s.T()}
+		learned := make([][]float64, len(times))
+		for k, tt := range times {
+			learned[k] = make([]float64, len(xs))
+			model.Score(xs, tt, learned[k])
 		}
 		q.add("fig10_score_lines", func(p string) error {
+			var ser []figures.Series
+			out := make([]float64, len(xs))
+			for k, tt := range times {
+				c, sd := lineColors[k], s.Std(tt)
+				ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f learned", tt), X: xs, Y: scaled(learned[k], sd), Color: c})
+				opt.Score(xs, tt, out)
+				ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f exact optimum", tt), X: xs, Y: scaled(out, sd), Dashed: true, Color: c})
+			}
 			return figures.Line(p, "learned vs exact score, scaled by s(t)", "x", "s(t)·score", ser...)
 		})
 	}

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"errors"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -57,5 +59,27 @@ func TestDrawQueue(t *testing.T) {
 				t.Errorf("error %q not in queue order", err)
 			}
 		})
+	}
+}
+
+// A figure queued with addFirst is drawn before those queued earlier, and
+// the file list keeps the order of the calls.
+func TestDrawQueueAddFirst(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // one worker: the start order is the finish order
+	q := &drawQueue{dir: "d"}
+	var order []string
+	record := func(p string) error { order = append(order, filepath.Base(p)); return nil }
+	q.add("a", record)
+	q.add("b", record)
+	q.addFirst("slow", record)
+	q.add("c", record)
+	if err := q.run(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"slow", "a", "b", "c"}; !slices.Equal(order, want) {
+		t.Errorf("drawn in order %v, want %v", order, want)
+	}
+	if want := []string{"a", "b", "slow", "c"}; q.files[4] != filepath.Join("d", "slow.png") || len(q.files) != 2*len(want) {
+		t.Errorf("files %v, want the order %v", q.files, want)
 	}
 }
