@@ -13,6 +13,7 @@ type TimeWarp struct {
 	identity bool
 	a, b     float64
 	eps      float64
+	span     float64   // T − ε
 	inv      []float64 // inv[k] = t with At(t) = k·T/(len−1), for Time
 }
 
@@ -23,7 +24,7 @@ const invTable = 4097
 // NewTimeWarp returns the warp for s on [eps, T]; it is the identity for
 // VE, and whenever the std at eps is not positive.
 func NewTimeWarp(s SDE, eps float64) TimeWarp {
-	id := TimeWarp{s: s, identity: true, eps: eps}
+	id := TimeWarp{s: s, identity: true, eps: eps, span: s.T() - eps}
 	if _, ok := s.(VE); ok {
 		return id
 	}
@@ -56,7 +57,7 @@ func NewTimeWarp(s SDE, eps float64) TimeWarp {
 // of noise. For the identity warp it is ε + (T − ε)u, plain uniform time.
 func (w TimeWarp) Time(u float64) float64 {
 	if w.identity {
-		return w.eps + (w.s.T()-w.eps)*u
+		return w.eps + w.span*u
 	}
 	x := u * float64(invTable-1)
 	k := min(int(x), invTable-2)

@@ -179,20 +179,22 @@ func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
 // do not depend on which worker makes them or in what order.
 func (tr *Trainer) makeRows(lo, hi int, in []float32) {
 	d := tr.data.D
-	b := float64(len(tr.rows))
+	invB := 1 / float64(len(tr.rows))
+	g2 := tr.cfg.Weighting == WeightG2
 	g := &tr.gens[lo/nn.TileRows]
 	for r := lo; r < hi; r++ {
 		g.src.seed(tr.seed, uint64(r))
-		t := tr.warp.Time(g.rng.Float64())
+		u := float64(g.src.Uint64()>>11) * 0x1p-53 // rand.Float64's formula, without its interface call
+		t := tr.warp.Time(u)
 		s := tr.sde.Std(t)
 		m := tr.sde.MeanScale(t)
 		lam := s * s
-		if tr.cfg.Weighting == WeightG2 {
+		if g2 {
 			gt := tr.sde.Diffusion(t)
 			lam = gt * gt
 		}
 		tr.invS[r] = float32(1 / s)
-		tr.w[r] = float32(lam / b)
+		tr.w[r] = float32(lam * invB)
 		idx := tr.rows[r]
 		x0 := tr.data.X[idx*d : (idx+1)*d]
 		row := in[(r-lo)*(d+1) : (r-lo+1)*(d+1)]
