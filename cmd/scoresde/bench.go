@@ -19,7 +19,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&bc.Steps, "steps", bc.Steps, "training steps to time")
 	fs.IntVar(&bc.Samples, "n", bc.Samples, "points in the reverse-sampling benchmark")
 	fs.IntVar(&bc.SampleSteps, "sample-steps", bc.SampleSteps, "reverse steps to time")
-	fs.Float64Var(&bc.PeakGFLOPS, "peak-gflops", bc.PeakGFLOPS, "the machine's float32 peak for the FLOP-floor share; 0: cores × clock × 32")
+	fs.Float64Var(&bc.PeakGFLOPS, "peak-gflops", bc.PeakGFLOPS, "the machine's float32 peak for the FLOP-floor share; 0: measure it (or, without SIMD kernels, assume cores × clock × 32)")
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err

@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"math"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -64,6 +65,8 @@ func tanhAVX2(dst, src *float32, n int)
 
 //go:noescape
 func addAVX2(dst, src *float32, n int)
+
+func peakAVX2(n int)
 
 const (
 	flagBias = 1 // gemmBcastAVX2: start from bias[k] instead of 0
@@ -164,6 +167,24 @@ func add(dst, src []float32) {
 func addAVX2Slices(dst, src []float32) {
 	src = src[:len(dst)]
 	addAVX2(ptr(dst), ptr(src), len(dst))
+}
+
+// peakFLOPPerIter is the work of one peakAVX2 iteration: 12 FMAs of 8 lanes.
+const peakFLOPPerIter = 12 * 8 * 2
+
+func peakGFLOPS(d time.Duration) float64 {
+	if !useAVX2 {
+		return 0
+	}
+	const chunk = 100_000 // ~0.5 ms at 40 GFLOP/s
+	peakAVX2(chunk)       // warm up: clocks and caches
+	iters := 0
+	start := time.Now()
+	for time.Since(start) < d {
+		peakAVX2(chunk)
+		iters += chunk
+	}
+	return float64(iters) * peakFLOPPerIter / float64(time.Since(start).Nanoseconds())
 }
 
 func tanhSlice(dst, src []float32) {

@@ -2,6 +2,8 @@
 
 package kernel
 
+import "time"
+
 // Without assembly every kernel is the plain Go reference.
 
 func implementation() string { return "go" }
@@ -19,5 +21,7 @@ func adam(p, g, m, v []float32, b1, b2, eps, stepSize, invSqrtBC2 float32) {
 }
 
 func add(dst, src []float32) { addRef(dst, src) }
+
+func peakGFLOPS(time.Duration) float64 { return 0 }
 
 func tanhSlice(dst, src []float32) { tanhRef(dst, src) }

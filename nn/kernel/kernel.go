@@ -1,5 +1,7 @@
 package kernel
 
+import "time"
+
 // Forward computes one fully connected layer on a tile:
 //
 //	dst[o*L+r] = act(b[o] + Σ_i w[o*in+i]*src[i*L+r])
@@ -57,6 +59,14 @@ func Tanh(dst, src []float32) {
 // rational function with fused multiply-adds and may differ from it by a
 // few ulps, both within the error bound stated for Tanh.
 func Tanh32(x float32) float32 { return tanh32(x) }
+
+// PeakGFLOPS measures one core's float32 peak with the kernels' vector
+// instructions: it runs independent fused multiply-adds on the calling
+// goroutine for about d and returns the rate in GFLOP/s. Run it on one
+// goroutine per core at once to measure a machine (clocks drop when every
+// core is busy). It returns 0 for the plain Go kernels, which have no
+// such peak.
+func PeakGFLOPS(d time.Duration) float64 { return peakGFLOPS(d) }
 
 // Implementation names the kernels this process uses: "avx2+fma" for the
 // assembly kernels (amd64 with AVX2 and FMA, without the purego build tag)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/cpu"
 )
@@ -480,5 +481,28 @@ func TestAVX2EmptyShapes(t *testing.T) {
 				t.Errorf("in=%d out=%d L=%d: Backward %s = %v, reference %v", in, out, L, name, res[0][j], res[1][j])
 			}
 		}
+	}
+}
+
+// The measured peak must be at least what a real kernel reaches (a gemm of
+// the notebook's hidden layer, which runs near peak), allowing 30% for a
+// noisy shared machine, and physically possible: below 64 FLOP a cycle at
+// 6 GHz.
+func TestPeakGFLOPS(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(15, 16))
+	const in, out, L = 50, 50, 256
+	src, w, b := randSlice(rng, in*L), randSlice(rng, in*out), randSlice(rng, out)
+	dst := make([]float32, out*L)
+	const reps = 2000
+	start := time.Now()
+	for range reps {
+		forwardAVX2(dst, src, w, b, in, out, L, false)
+	}
+	gemm := float64(2*in*out*L*reps) / float64(time.Since(start).Nanoseconds())
+	peak := PeakGFLOPS(30 * time.Millisecond)
+	t.Logf("peak %.1f GFLOP/s, gemm %.1f GFLOP/s (%.0f%%)", peak, gemm, 100*gemm/peak)
+	if peak < 0.7*gemm || peak > 64*6 {
+		t.Errorf("measured peak %.1f GFLOP/s is implausible next to a gemm at %.1f", peak, gemm)
 	}
 }

@@ -2,10 +2,19 @@
 
 package kernel
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestDispatchPicksReference(t *testing.T) {
 	if got := Implementation(); got != "go" {
 		t.Errorf("Implementation() = %q without assembly kernels, want %q", got, "go")
+	}
+}
+
+func TestPeakGFLOPSWithoutAssembly(t *testing.T) {
+	if got := PeakGFLOPS(time.Millisecond); got != 0 {
+		t.Errorf("PeakGFLOPS with the plain Go kernels = %v, want 0", got)
 	}
 }
