@@ -581,10 +581,17 @@ func TestAbandonedWorkspaceStopsWorkers(t *testing.T) {
 // GradientFunc, with the input made tile by tile, gives Gradient's result
 // bit for bit, and asks for each tile's rows exactly once.
 func TestGradientFuncMatchesGradient(t *testing.T) {
-	for _, n := range []int{1, TileRows - 1, TileRows, TileRows + 1, 2000} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
+	// The larger network has enough parameters for the workers to sum
+	// and update in parallel; the smaller one takes the serial path.
+	for _, c := range []struct {
+		n      int
+		hidden []int
+	}{{1, []int{7, 13}}, {TileRows - 1, []int{7, 13}}, {TileRows, []int{7, 13}}, {TileRows + 1, []int{7, 13}}, {2000, []int{7, 13}},
+		{1, []int{50, 50}}, {TileRows + 1, []int{50, 50}}, {2000, []int{50, 50}}} {
+		n := c.n
+		t.Run(fmt.Sprint(n, c.hidden), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, uint64(n)))
-			m, err := New(3, 2, []int{7, 13}, rng)
+			m, err := New(3, 2, c.hidden, rng)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -607,7 +614,7 @@ func TestGradientFuncMatchesGradient(t *testing.T) {
 				copy(in, input[lo*3:hi*3])
 			}
 			got := make([]float32, m.NumParams())
-			gotLoss := m.GradientFunc(ws, n, batch, l.grad, got)
+			gotLoss := m.GradientFunc(ws, n, batch, l.grad, got, nil)
 			if gotLoss != wantLoss || !slices.Equal(got, want) {
 				t.Errorf("loss %v, want %v; gradients equal: %v", gotLoss, wantLoss, slices.Equal(got, want))
 			}
@@ -616,8 +623,26 @@ func TestGradientFuncMatchesGradient(t *testing.T) {
 					t.Fatalf("row %d made %d times", r, c)
 				}
 			}
+			// With an update: every parameter is handed over exactly once,
+			// with its final gradient.
+			covered := make([]atomic.Int32, m.NumParams())
+			clear(got)
+			update := func(lo, hi int) {
+				if !slices.Equal(got[lo:hi], want[lo:hi]) {
+					t.Errorf("update(%d, %d) before the gradient there is final", lo, hi)
+				}
+				for j := lo; j < hi; j++ {
+					covered[j].Add(1)
+				}
+			}
+			m.GradientFunc(ws, n, batch, l.grad, got, update)
+			for j := range covered {
+				if c := covered[j].Load(); c != 1 {
+					t.Fatalf("parameter %d updated %d times", j, c)
+				}
+			}
 			lossFn := l.grad // a method value allocates where it is made
-			if a := testing.AllocsPerRun(10, func() { m.GradientFunc(ws, n, batch, lossFn, got) }); a != 0 {
+			if a := testing.AllocsPerRun(10, func() { m.GradientFunc(ws, n, batch, lossFn, got, nil) }); a != 0 {
 				t.Errorf("GradientFunc allocates %v times per call", a)
 			}
 		})

@@ -73,10 +73,13 @@ type engine struct {
 	grad   []float32
 	res    []float32
 	div    []float64
+	update UpdateFunc
+	chunks int
 }
 
 const (
 	jobGradient = iota
+	jobUpdate
 	jobForward
 	jobScoreDiv
 )
@@ -160,6 +163,8 @@ func (e *engine) work(id int) {
 		switch e.kind {
 		case jobGradient:
 			e.gradientTile(id, k)
+		case jobUpdate:
+			e.updateChunk(k)
 		case jobForward:
 			e.forwardTile(id, k)
 		case jobScoreDiv:
@@ -197,21 +202,29 @@ func (e *engine) check(m *MLP, input []float32, n int) {
 // not fit m or the sizes disagree.
 func (m *MLP) Gradient(ws *Workspace, input []float32, n int, loss LossGrad, grad []float32) float64 {
 	ws.e.check(m, input, n)
-	return m.gradient(ws, input, nil, n, loss, grad)
+	return m.gradient(ws, input, nil, n, loss, grad, nil)
 }
+
+// UpdateFunc receives disjoint parameter ranges [lo, hi) that together
+// cover all parameters, each once grad[lo:hi] holds the batch's gradient.
+// It is called concurrently, after the network has been run, so it may
+// change the parameters in its range: an optimiser step.
+type UpdateFunc func(lo, hi int)
 
 // GradientFunc is Gradient with the input made tile by tile by batch, on
 // the workers that then run the network on it, so that making a batch
-// (random draws, say) is as parallel as the rest of the step.
-func (m *MLP) GradientFunc(ws *Workspace, n int, batch BatchFunc, loss LossGrad, grad []float32) float64 {
+// (random draws, say) is as parallel as the rest of the step. If update is
+// not nil, the workers also sum the tile gradients range by range and
+// call it on each.
+func (m *MLP) GradientFunc(ws *Workspace, n int, batch BatchFunc, loss LossGrad, grad []float32, update UpdateFunc) float64 {
 	ws.e.check(m, nil, 0)
 	if n < 0 || n > ws.e.maxRows {
 		panic(fmt.Sprintf("nn: batch of %d rows outside the workspace's capacity 0..%d", n, ws.e.maxRows))
 	}
-	return m.gradient(ws, nil, batch, n, loss, grad)
+	return m.gradient(ws, nil, batch, n, loss, grad, update)
 }
 
-func (m *MLP) gradient(ws *Workspace, input []float32, batch BatchFunc, n int, loss LossGrad, grad []float32) float64 {
+func (m *MLP) gradient(ws *Workspace, input []float32, batch BatchFunc, n int, loss LossGrad, grad []float32, update UpdateFunc) float64 {
 	e := ws.e
 	if len(grad) != e.nParams {
 		panic(fmt.Sprintf("nn: gradient has length %d, want %d", len(grad), e.nParams))
@@ -224,13 +237,39 @@ func (m *MLP) gradient(ws *Workspace, input []float32, batch BatchFunc, n int, l
 	}
 	e.params, e.input, e.batch, e.n, e.loss, e.grad = m.Params, input, batch, n, loss, grad
 	e.run(jobGradient, tiles)
-	e.sumTiles(tiles)
+	if chunks := e.nParams / minUpdateChunk; update != nil && e.nWorkers > 1 && chunks > 1 && tiles > 0 {
+		// Sum and update in parallel: both are elementwise, so the
+		// chunking changes no result.
+		e.update, e.chunks = update, min(chunks, 2*e.nWorkers)
+		e.run(jobUpdate, e.chunks)
+		e.update = nil
+	} else {
+		e.sumTiles(0, e.nParams, tiles)
+		if update != nil {
+			update(0, e.nParams)
+		}
+	}
 	total := 0.0
 	for _, l := range e.tileLoss[:tiles] {
 		total += l
 	}
 	e.params, e.input, e.batch, e.loss, e.grad = nil, nil, nil, nil, nil
 	return total
+}
+
+// minUpdateChunk is the fewest parameters worth handing to a worker.
+const minUpdateChunk = 1024
+
+// updateChunk sums the tile gradients of chunk c of e.chunks and calls
+// the update on it. Chunk boundaries are multiples of 8, the vector width.
+func (e *engine) updateChunk(c int) {
+	bound := func(c int) int { return min(e.nParams, (c*e.nParams/e.chunks+7)&^7) }
+	lo, hi := bound(c), bound(c+1)
+	if c == e.chunks-1 {
+		hi = e.nParams
+	}
+	e.sumTiles(lo, hi, (e.n+TileRows-1)/TileRows)
+	e.update(lo, hi)
 }
 
 // Forward writes the network outputs for the n×In row-major input into
@@ -306,17 +345,17 @@ func (e *engine) gradientTile(id, k int) {
 	}
 }
 
-// sumTiles adds the tile gradients into grad in tile order. It is serial:
-// with the vectorised Add it takes a few microseconds, less than handing
-// the chunks to the workers would cost.
-func (e *engine) sumTiles(tiles int) {
+// sumTiles adds the tile gradients of parameters [lo, hi) into grad in
+// tile order.
+func (e *engine) sumTiles(lo, hi, tiles int) {
+	sum := e.grad[lo:hi]
 	if tiles == 0 {
-		clear(e.grad) // an empty sum; tile 0 may hold an earlier batch's
+		clear(sum) // an empty sum; tile 0 may hold an earlier batch's
 		return
 	}
-	copy(e.grad, e.tileGrad[:e.nParams])
+	copy(sum, e.tileGrad[lo:hi])
 	for t := 1; t < tiles; t++ {
-		kernel.Add(e.grad, e.tileGrad[t*e.nParams:(t+1)*e.nParams])
+		kernel.Add(sum, e.tileGrad[t*e.nParams+lo:t*e.nParams+hi])
 	}
 }
 

@@ -47,17 +47,38 @@ func (a *Adam) Validate() error {
 //	params ← params - lr/(1-β₁ᵗ) · m / (√v/√(1-β₂ᵗ) + ε)
 //
 // with t the step number after incrementing Step. It panics if the
-// lengths of params, grad and the moments differ.
+// lengths of params, grad and the moments differ. It is Next followed by
+// Apply over every parameter.
 func (a *Adam) Update(params, grad []float32) {
-	if len(params) != len(a.M) || len(grad) != len(a.M) || len(a.V) != len(a.M) {
-		panic(fmt.Sprintf("optim: Adam for %d parameters got %d parameters and %d gradients", len(a.M), len(params), len(grad)))
-	}
+	a.Next().Apply(params, grad, 0, len(params))
+}
+
+// AdamStep is one step of an Adam optimiser, to be applied to parameter
+// ranges one at a time; Apply on disjoint ranges may run concurrently.
+type AdamStep struct {
+	a                    *Adam
+	stepSize, invSqrtBC2 float32
+}
+
+// Next increments Step and returns the step's bias-corrected scalars.
+func (a *Adam) Next() AdamStep {
 	a.Step++
 	t := float64(a.Step)
 	bc1 := 1 - math.Pow(a.Beta1, t)
 	bc2 := 1 - math.Pow(a.Beta2, t)
-	kernel.Adam(params, grad, a.M, a.V, float32(a.Beta1), float32(a.Beta2), float32(a.Eps),
-		float32(a.LR/bc1), float32(1/math.Sqrt(bc2)))
+	return AdamStep{a: a, stepSize: float32(a.LR / bc1), invSqrtBC2: float32(1 / math.Sqrt(bc2))}
+}
+
+// Apply updates params[lo:hi] (and the moments there) given grad[lo:hi].
+// It panics if the lengths of params, grad and the moments differ or the
+// range lies outside them.
+func (s AdamStep) Apply(params, grad []float32, lo, hi int) {
+	a := s.a
+	if len(params) != len(a.M) || len(grad) != len(a.M) || len(a.V) != len(a.M) {
+		panic(fmt.Sprintf("optim: Adam for %d parameters got %d parameters and %d gradients", len(a.M), len(params), len(grad)))
+	}
+	kernel.Adam(params[lo:hi], grad[lo:hi], a.M[lo:hi], a.V[lo:hi], float32(a.Beta1), float32(a.Beta2), float32(a.Eps),
+		s.stepSize, s.invSqrtBC2)
 }
 
 // EMA keeps an exponential moving average of parameters, often a better
@@ -74,14 +95,19 @@ func NewEMA(params []float32, decay float64) *EMA {
 
 // Update moves the average towards params:
 // Shadow ← Decay·Shadow + (1-Decay)·params. It panics if the lengths differ.
-func (e *EMA) Update(params []float32) {
+func (e *EMA) Update(params []float32) { e.UpdateRange(params, 0, len(params)) }
+
+// UpdateRange is Update for params[lo:hi] only; calls on disjoint ranges
+// may run concurrently.
+func (e *EMA) UpdateRange(params []float32, lo, hi int) {
 	if len(params) != len(e.Shadow) {
 		panic(fmt.Sprintf("optim: EMA of %d parameters updated with %d", len(e.Shadow), len(params)))
 	}
 	// shadow -= (1-decay)(shadow - p) keeps a constant parameter exactly fixed.
 	c := float32(1 - e.Decay)
-	for j, p := range params {
-		s := e.Shadow[j]
-		e.Shadow[j] = s - c*(s-p)
+	sh := e.Shadow[lo:hi]
+	for j, p := range params[lo:hi] {
+		s := sh[j]
+		sh[j] = s - c*(s-p)
 	}
 }

@@ -78,17 +78,19 @@ type Trainer struct {
 	eps  float64
 	warp sde.TimeWarp // t as the network sees it
 
-	ws    *nn.Workspace
-	perm  []int
-	rows  []int     // the current batch's data indices
-	seed  uint64    // the current step's seed for the per-row draws
-	gens  []rowGen  // one per tile of the batch
-	z     []float32 // batch × d noise
-	invS  []float32 // 1/s(t) per row
-	w     []float32 // λ(t)/batch per row
-	grad  []float32
-	batch nn.BatchFunc
-	loss  nn.LossGrad
+	ws     *nn.Workspace
+	perm   []int
+	rows   []int     // the current batch's data indices
+	seed   uint64    // the current step's seed for the per-row draws
+	gens   []rowGen  // one per tile of the batch
+	z      []float32 // batch × d noise
+	invS   []float32 // 1/s(t) per row
+	w      []float32 // λ(t)/batch per row
+	grad   []float32
+	adam   optim.AdamStep // the current step's
+	batch  nn.BatchFunc
+	loss   nn.LossGrad
+	update nn.UpdateFunc
 }
 
 // rowGen draws one row's time and noise. Each tile of a batch has its own,
@@ -142,7 +144,7 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 		g := &tr.gens[i]
 		g.rng = rand.New(&g.src)
 	}
-	tr.batch, tr.loss = tr.makeRows, tr.lossGrad
+	tr.batch, tr.loss, tr.update = tr.makeRows, tr.lossGrad, tr.applyUpdate
 	return tr, nil
 }
 
@@ -211,13 +213,19 @@ func (tr *Trainer) makeRows(lo, hi int, in []float32) {
 func (tr *Trainer) step(rows []int) float64 {
 	tr.rows = rows
 	tr.seed = tr.rng.Uint64()
-	loss := tr.st.Net.GradientFunc(tr.ws, len(rows), tr.batch, tr.loss, tr.grad)
+	tr.adam = tr.st.Adam.Next()
+	loss := tr.st.Net.GradientFunc(tr.ws, len(rows), tr.batch, tr.loss, tr.grad, tr.update)
 	tr.rows = nil
-	tr.st.Adam.Update(tr.st.Net.Params, tr.grad)
-	if tr.st.EMA != nil {
-		tr.st.EMA.Update(tr.st.Net.Params)
-	}
 	return loss
+}
+
+// applyUpdate is the UpdateFunc: the step's Adam update (and EMA) of
+// parameters [lo, hi), run by the workers on disjoint ranges.
+func (tr *Trainer) applyUpdate(lo, hi int) {
+	tr.adam.Apply(tr.st.Net.Params, tr.grad, lo, hi)
+	if tr.st.EMA != nil {
+		tr.st.EMA.UpdateRange(tr.st.Net.Params, lo, hi)
+	}
 }
 
 // ErrDiverged is wrapped by the error Run returns when the loss is not finite.
