@@ -114,3 +114,40 @@ func ExampleAdam() {
 	fmt.Printf("p = %.2f after %d steps\n", p[0], a.Step)
 	// Output: p = 3.00 after 500 steps
 }
+
+// A step applied range by range, in any split, gives Update's result bit
+// for bit, and so does the EMA's.
+func TestStepByRanges(t *testing.T) {
+	const n = 37
+	for _, splits := range [][]int{{0, n}, {0, 8, n}, {0, 1, 16, 17, n}} {
+		t.Run(fmt.Sprint(splits), func(t *testing.T) {
+			p1, p2 := make([]float32, n), make([]float32, n)
+			g := make([]float32, n)
+			for j := range g {
+				p1[j] = float32(j) / 7
+				g[j] = float32(math.Sin(float64(j)))
+			}
+			copy(p2, p1)
+			a1, a2 := NewAdam(n, 1e-2), NewAdam(n, 1e-2)
+			e1, e2 := NewEMA(p1, 0.9), NewEMA(p2, 0.9)
+			for range 3 {
+				a1.Update(p1, g)
+				e1.Update(p1)
+				s := a2.Next()
+				for k := 0; k+1 < len(splits); k++ {
+					s.Apply(p2, g, splits[k], splits[k+1])
+					e2.UpdateRange(p2, splits[k], splits[k+1])
+				}
+			}
+			for j := range p1 {
+				if p1[j] != p2[j] || a1.M[j] != a2.M[j] || a1.V[j] != a2.V[j] || e1.Shadow[j] != e2.Shadow[j] {
+					t.Fatalf("parameter %d: whole %v (m %v, v %v, ema %v), by ranges %v (m %v, v %v, ema %v)",
+						j, p1[j], a1.M[j], a1.V[j], e1.Shadow[j], p2[j], a2.M[j], a2.V[j], e2.Shadow[j])
+				}
+			}
+			if a1.Step != a2.Step {
+				t.Errorf("steps %d and %d", a1.Step, a2.Step)
+			}
+		})
+	}
+}
