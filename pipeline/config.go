@@ -88,14 +88,28 @@ type Config struct {
 	Resume         string `json:"resume,omitempty"`
 }
 
-// Default is the notebook's configuration.
+// DefaultEMA is the default decay of the weight average the samples are
+// drawn with. Training is the notebook's, Adam step for Adam step; only
+// the weights read out differ: the notebook samples with the last
+// iterate, which at lr 1e-3 still jitters enough to move the wells'
+// shares. On the notebook's job, over seeds 0–2, the last iterate gave
+// W1 0.0127–0.0166 and largest share error 0.0145–0.0153 (the foundation
+// issue's bound is 0.015; before this session's changes to the random
+// stream seed 1 gave 0.0253 and 0.0214); the average over ~1000 steps
+// gave 0.0067–0.0100 and 0.0092–0.0107. --ema 0 restores the notebook.
+const DefaultEMA = 0.999
+
+// Default is the notebook's configuration, with samples drawn from the
+// weights' moving average (DefaultEMA).
 func Default() Config {
 	lc := langevin.DefaultConfig()
+	tc := train.DefaultConfig()
+	tc.EMA = DefaultEMA
 	return Config{
 		Data:            DataConfig{Potential: "fourwell", Beta: lc.Beta, Dt: lc.Dt, N: lc.N, Seed: 42},
 		SDE:             SDEConfig{Name: "ve", Params: sde.DefaultParams()},
 		Net:             NetConfig{Hidden: []int{50, 50, 50}},
-		Train:           train.DefaultConfig(),
+		Train:           tc,
 		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: sampler.DefaultCorrectorSteps, SNR: sampler.DefaultSNR, RTol: sampler.DefaultRTol, ATol: sampler.DefaultATol, Eps: -1},
 		Seed:            0,
 		Splits:          []float64{-0.5, 0, 0.5},
