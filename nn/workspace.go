@@ -13,8 +13,12 @@ import (
 // TileRows is the number of batch rows processed as one unit of work. It
 // is a constant, independent of GOMAXPROCS, so that the order of every
 // floating-point sum (within a tile, then across tiles in tile order) and
-// hence every result is the same whatever the parallelism.
-const TileRows = 256
+// hence every result is the same whatever the parallelism. 512 rather
+// than 256: the weight-gradient kernel reduces its sums once per tile,
+// which cost 8% of its time at 256 rows, and the training step ran 2.5%
+// faster; the notebook's batch of 2000 still makes 4 tiles, enough for 4
+// cores.
+const TileRows = 512
 
 // LossGrad receives the network outputs u for rows [lo, hi) of a batch,
 // (hi-lo)×Out row-major, writes dLoss/du into grad (same layout) and

@@ -2,7 +2,7 @@ package train
 
 // rowSource is a SplitMix64 generator (Steele, Lea and Flood, "Fast
 // splittable pseudorandom number generators", OOPSLA 2014): a Weyl
-// sequence through a strong 64-bit mixer. It is reseeded for every row of
+// sequence through a strong 64-bit mixer. It is reseeded for every tile of
 // every step, which costs one assignment, where math/rand/v2's PCG and
 // ChaCha8 would need their full seeding.
 type rowSource struct{ s uint64 }
@@ -17,9 +17,10 @@ func mix64(z uint64) uint64 {
 	return z ^ z>>31
 }
 
-// seed starts the stream of row r of a step. Hashing r (rather than adding
-// r·golden) puts the rows' starting points far apart on the Weyl sequence,
-// so no two rows' streams overlap within any realistic number of draws.
+// seed starts the stream of part r (a tile) of a step. Hashing r (rather
+// than adding r·golden) puts the parts' starting points far apart on the
+// Weyl sequence, so no two streams overlap within any realistic number of
+// draws.
 func (g *rowSource) seed(step, r uint64) { g.s = step ^ mix64(r+golden) }
 
 // Uint64 implements rand.Source.

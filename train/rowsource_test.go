@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// The per-row streams must look like independent draws: each row's first
-// uniform, across rows of one step, has the uniform's mean and variance,
-// neighbouring rows are uncorrelated, and the normals drawn after it are
-// standard. Tolerances are 5 standard errors of each statistic, so a
+// The streams of a step's parts (tiles) must look like independent draws:
+// each part's first uniform, across the parts of one step, has the
+// uniform's mean and variance, neighbouring parts are uncorrelated, and
+// the normals drawn after it are standard. Tolerances are 5 standard errors of each statistic, so a
 // correct generator fails with probability below 1e-5 per check; the
 // seed is fixed, so the test is deterministic.
 func TestRowStreamsLookIndependent(t *testing.T) {

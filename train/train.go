@@ -93,7 +93,7 @@ type Trainer struct {
 	update nn.UpdateFunc
 }
 
-// rowGen draws one row's time and noise. Each tile of a batch has its own,
+// rowGen draws a tile's times and noise. Each tile of a batch has its own,
 // so the workers share none.
 type rowGen struct {
 	src rowSource
@@ -176,16 +176,17 @@ func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
 }
 
 // makeRows is the BatchFunc: it draws t and z for rows [lo, hi) of the
-// batch and writes the network inputs [x_t, t]. Each row's draws come from
-// a generator seeded with the step's seed and the row's position, so they
-// do not depend on which worker makes them or in what order.
+// batch, one tile, and writes the network inputs [x_t, t]. The tile's
+// draws come from a generator seeded with the step's seed and the tile's
+// index, so they do not depend on which worker makes them or when.
 func (tr *Trainer) makeRows(lo, hi int, in []float32) {
 	d := tr.data.D
 	invB := 1 / float64(len(tr.rows))
 	g2 := tr.cfg.Weighting == WeightG2
-	g := &tr.gens[lo/nn.TileRows]
+	k := lo / nn.TileRows
+	g := &tr.gens[k]
+	g.src.seed(tr.seed, uint64(k))
 	for r := lo; r < hi; r++ {
-		g.src.seed(tr.seed, uint64(r))
 		u := float64(g.src.Uint64()>>11) * 0x1p-53 // rand.Float64's formula, without its interface call
 		t := tr.warp.Time(u)
 		s := tr.sde.Std(t)

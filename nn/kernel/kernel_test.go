@@ -288,7 +288,7 @@ var notebookLayers = []struct {
 	tanh, dsrc bool
 }{{2, 50, true, false}, {50, 50, true, true}, {50, 1, false, true}}
 
-// benchTiles are tile lengths: nn's tile (128 rows) and its neighbours, to
+// benchTiles are tile lengths: nn's tile (512 rows) and shorter ones, to
 // show how the kernels' speed depends on it.
 var benchTiles = []int{32, 64, 128, 256, 512}
 
