@@ -244,7 +244,7 @@ func (tr *Trainer) Run(ctx context.Context, epochs int, after func(st *State) er
 		for i := range tr.perm {
 			tr.perm[i] = i
 		}
-		tr.rng.Shuffle(n, func(i, j int) { tr.perm[i], tr.perm[j] = tr.perm[j], tr.perm[i] })
+		shuffle(tr.perm, tr.rng.Uint64())
 		sum, steps := 0.0, 0
 		for lo := 0; lo+b <= n; lo += b {
 			l := tr.step(tr.perm[lo : lo+b])
