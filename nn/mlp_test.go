@@ -603,9 +603,10 @@ func TestGradientFuncMatchesGradient(t *testing.T) {
 			wantLoss := m.Gradient(ws, input, n, l.grad, want)
 
 			calls := make([]atomic.Int32, n)
-			batch := func(lo, hi int, in []float32) {
-				if lo%TileRows != 0 || hi != min(n, lo+TileRows) || len(in) != (hi-lo)*3 {
-					t.Errorf("batch(%d, %d) with %d values: not a tile", lo, hi, len(in))
+			_, size := Tiling(n)
+			batch := func(tile, lo, hi int, in []float32) {
+				if lo != tile*size || hi != min(n, lo+size) || len(in) != (hi-lo)*3 {
+					t.Errorf("batch(%d, %d, %d) with %d values: not a tile", tile, lo, hi, len(in))
 					return
 				}
 				for r := lo; r < hi; r++ {
@@ -646,5 +647,28 @@ func TestGradientFuncMatchesGradient(t *testing.T) {
 				t.Errorf("GradientFunc allocates %v times per call", a)
 			}
 		})
+	}
+}
+
+// Tiling cuts any batch into tiles of at most TileRows rows, equal but for
+// the last, multiples of 8 but for the last, covering the batch exactly.
+func TestTiling(t *testing.T) {
+	for _, c := range []struct{ n, tiles, size int }{
+		{1, 1, 8}, {8, 1, 8}, {9, 1, 16}, {512, 1, 512}, {513, 2, 264}, {2000, 4, 504}, {10000, 20, 504},
+	} {
+		tiles, size := Tiling(c.n)
+		if tiles != c.tiles || size != c.size {
+			t.Errorf("Tiling(%d) = %d tiles of %d, want %d of %d", c.n, tiles, size, c.tiles, c.size)
+		}
+	}
+	for n := 1; n < 40000; n += 7 {
+		tiles, size := Tiling(n)
+		last := n - (tiles-1)*size
+		if size > TileRows || size%8 != 0 || last < 1 || last > size || tiles != (n+TileRows-1)/TileRows {
+			t.Fatalf("Tiling(%d) = %d tiles of %d, last %d", n, tiles, size, last)
+		}
+	}
+	if tiles, _ := Tiling(0); tiles != 0 {
+		t.Errorf("Tiling(0) = %d tiles", tiles)
 	}
 }

@@ -86,7 +86,9 @@ func (m *MLP) ScoreDiv(x []float64, t float64, out, div []float64) {
 	e.check(m, st.in, n)
 	res := st.out[:n*m.Out]
 	e.params, e.input, e.n, e.res, e.div = m.Params, st.in[:n*m.In], n, res, div
-	e.run(jobScoreDiv, (n+TileRows-1)/TileRows)
+	tiles, size := Tiling(n)
+	e.tileSize = size
+	e.run(jobScoreDiv, tiles)
 	e.params, e.input, e.res, e.div = nil, nil, nil, nil
 	for j, v := range res {
 		out[j] = float64(v)

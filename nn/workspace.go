@@ -10,30 +10,44 @@ import (
 	"scoresde/nn/kernel"
 )
 
-// TileRows is the number of batch rows processed as one unit of work. It
-// is a constant, independent of GOMAXPROCS, so that the order of every
-// floating-point sum (within a tile, then across tiles in tile order) and
-// hence every result is the same whatever the parallelism. 512 rather
-// than 256: the weight-gradient kernel reduces its sums once per tile,
-// which cost 8% of its time at 256 rows, and the training step ran 2.5%
-// faster; the notebook's batch of 2000 still makes 4 tiles, enough for 4
-// cores.
+// TileRows is the most batch rows processed as one unit of work. A batch
+// of n rows is cut into ceil(n/TileRows) tiles of equal length, rounded up
+// to a multiple of 8 (the vector width), the last one shorter (see
+// Tiling). The cut depends on n alone, never on GOMAXPROCS, so that the
+// order of every floating-point sum (within a tile, then across tiles in
+// tile order) and hence every result is the same whatever the
+// parallelism. 512 rather than 256: the weight-gradient kernel reduces its
+// sums once per tile, which cost 8% of its time at 256 rows, and the
+// training step ran 2.5% faster; the notebook's batch of 2000 still makes
+// 4 tiles, enough for 4 cores. Equal tiles (504, 504, 504, 488 rather than
+// 512, 512, 512, 464) keep two cores' shares within 16 rows.
 const TileRows = 512
+
+// Tiling returns how a batch of n rows is cut: tile k is rows
+// [k·size, min(n, (k+1)·size)), k < tiles.
+func Tiling(n int) (tiles, size int) {
+	if n <= 0 {
+		return 0, TileRows
+	}
+	t := (n + TileRows - 1) / TileRows
+	size = min(TileRows, ((n+t-1)/t+7)&^7)
+	return (n + size - 1) / size, size
+}
 
 // LossGrad receives the network outputs u for rows [lo, hi) of a batch,
 // (hi-lo)×Out row-major, writes dLoss/du into grad (same layout) and
 // returns the loss summed over those rows. It is called concurrently for
 // disjoint row ranges, so it must only write to per-row state. The ranges
-// are the batch's tiles: lo is a multiple of TileRows and
-// hi = min(n, lo+TileRows).
+// are the batch's tiles (see Tiling).
 type LossGrad func(lo, hi int, u, grad []float32) float64
 
-// BatchFunc writes the network inputs of rows [lo, hi) of a batch into
-// in, (hi-lo)×In row-major. Like LossGrad it is called concurrently, once
-// per tile, and must only write to per-row state; for each tile it is
-// called before the tile's LossGrad and on the same goroutine, so the
-// LossGrad may read what it stored for those rows.
-type BatchFunc func(lo, hi int, in []float32)
+// BatchFunc writes the network inputs of rows [lo, hi) of a batch, its
+// tile number tile (see Tiling), into in, (hi-lo)×In row-major. Like
+// LossGrad it is called concurrently, once per tile, and must only write
+// to per-row or per-tile state; for each tile it is called before the
+// tile's LossGrad and on the same goroutine, so the LossGrad may read what
+// it stored for those rows.
+type BatchFunc func(tile, lo, hi int, in []float32)
 
 // Workspace holds every buffer needed to run a network on batches of up
 // to a fixed number of rows, and a pool of worker goroutines. It can be
@@ -79,6 +93,8 @@ type engine struct {
 	div    []float64
 	update UpdateFunc
 	chunks int
+	// tileSize is the current job's tile length (see Tiling).
+	tileSize int
 }
 
 const (
@@ -107,8 +123,8 @@ func (m *MLP) NewWorkspace(maxRows int) *Workspace {
 	if maxRows < 1 {
 		panic(fmt.Sprintf("nn: workspace needs room for at least 1 row, got %d", maxRows))
 	}
-	nTiles := (maxRows + TileRows - 1) / TileRows
-	T := min(maxRows, TileRows)
+	nTiles, T := Tiling(maxRows)
+	T = min(maxRows, T)
 	e := &engine{
 		maxRows: maxRows,
 		nParams: m.NumParams(),
@@ -233,13 +249,14 @@ func (m *MLP) gradient(ws *Workspace, input []float32, batch BatchFunc, n int, l
 	if len(grad) != e.nParams {
 		panic(fmt.Sprintf("nn: gradient has length %d, want %d", len(grad), e.nParams))
 	}
-	tiles := (n + TileRows - 1) / TileRows
+	tiles, size := Tiling(n)
 	if e.tileGrad == nil {
 		// Only Gradient needs these, so workspaces used for Forward or
 		// Score on large batches never hold them.
 		e.tileGrad = make([]float32, len(e.tileLoss)*e.nParams)
 	}
 	e.params, e.input, e.batch, e.n, e.loss, e.grad = m.Params, input, batch, n, loss, grad
+	e.tileSize = size
 	e.run(jobGradient, tiles)
 	if chunks := e.nParams / minUpdateChunk; update != nil && e.nWorkers > 1 && chunks > 1 && tiles > 0 {
 		// Sum and update in parallel: both are elementwise, so the
@@ -272,7 +289,8 @@ func (e *engine) updateChunk(c int) {
 	if c == e.chunks-1 {
 		hi = e.nParams
 	}
-	e.sumTiles(lo, hi, (e.n+TileRows-1)/TileRows)
+	tiles, _ := Tiling(e.n)
+	e.sumTiles(lo, hi, tiles)
 	e.update(lo, hi)
 }
 
@@ -286,21 +304,23 @@ func (m *MLP) Forward(ws *Workspace, input []float32, n int, out []float32) {
 		panic(fmt.Sprintf("nn: output has %d values, want %d rows × %d", len(out), n, e.out))
 	}
 	e.params, e.input, e.n, e.res = m.Params, input, n, out
-	e.run(jobForward, (n+TileRows-1)/TileRows)
+	tiles, size := Tiling(n)
+	e.tileSize = size
+	e.run(jobForward, tiles)
 	e.params, e.input, e.res = nil, nil, nil
 }
 
 // tileForward loads tile k of the input and runs all layers, leaving the
 // activations in s.act. It returns the tile's row range and width.
 func (e *engine) tileForward(s *scratch, k int) (lo, hi, L int) {
-	lo = k * TileRows
-	hi = min(e.n, lo+TileRows)
+	lo = k * e.tileSize
+	hi = min(e.n, lo+e.tileSize)
 	L = hi - lo
 	x := s.act[0][:e.in*L]
 	var rows []float32
 	if e.batch != nil {
 		rows = s.in[:e.in*L]
-		e.batch(lo, hi, rows)
+		e.batch(k, lo, hi, rows)
 	} else {
 		rows = e.input[lo*e.in : hi*e.in]
 	}

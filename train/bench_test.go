@@ -41,11 +41,12 @@ func BenchmarkMakeRows(b *testing.B) {
 	for i := range tr.rows {
 		tr.rows[i] = i
 	}
-	in := make([]float32, 2*nn.TileRows)
+	tiles, size := nn.Tiling(n)
+	in := make([]float32, 2*size)
 	for b.Loop() {
-		for lo := 0; lo < n; lo += nn.TileRows {
-			hi := min(n, lo+nn.TileRows)
-			tr.makeRows(lo, hi, in[:2*(hi-lo)])
+		for k := range tiles {
+			lo, hi := k*size, min(n, (k+1)*size)
+			tr.makeRows(k, lo, hi, in[:2*(hi-lo)])
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")

@@ -93,6 +93,8 @@ type Trainer struct {
 	update nn.UpdateFunc
 }
 
+func tilesOf(n int) int { t, _ := nn.Tiling(n); return t }
+
 // rowGen draws a tile's times and noise. Each tile of a batch has its own,
 // so the workers share none.
 type rowGen struct {
@@ -134,7 +136,7 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: sde.NewTimeWarp(s, eps),
 		ws:   st.Net.NewWorkspace(b),
 		perm: make([]int, ds.Len()),
-		gens: make([]rowGen, (b+nn.TileRows-1)/nn.TileRows),
+		gens: make([]rowGen, tilesOf(b)),
 		z:    make([]float32, b*d),
 		invS: make([]float32, b),
 		w:    make([]float32, b),
@@ -179,13 +181,12 @@ func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
 // batch, one tile, and writes the network inputs [x_t, t]. The tile's
 // draws come from a generator seeded with the step's seed and the tile's
 // index, so they do not depend on which worker makes them or when.
-func (tr *Trainer) makeRows(lo, hi int, in []float32) {
+func (tr *Trainer) makeRows(tile, lo, hi int, in []float32) {
 	d := tr.data.D
 	invB := 1 / float64(len(tr.rows))
 	g2 := tr.cfg.Weighting == WeightG2
-	k := lo / nn.TileRows
-	g := &tr.gens[k]
-	g.src.seed(tr.seed, uint64(k))
+	g := &tr.gens[tile]
+	g.src.seed(tr.seed, uint64(tile))
 	for r := lo; r < hi; r++ {
 		u := float64(g.src.Uint64()>>11) * 0x1p-53 // rand.Float64's formula, without its interface call
 		t := tr.warp.Time(u)
