@@ -7,10 +7,11 @@ import (
 
 // The worker pool of an engine: the goroutine calling run is worker 0 and
 // nWorkers-1 helper goroutines are the others. A training step hands them
-// a job about every millisecond with a gap of ~50 µs (Adam, the next
-// seed), and the reverse sampler every few milliseconds. Blocking on a
-// channel between jobs costs a futex round trip and a scheduler hand-off,
-// tens of microseconds, each way; so waits first spin, then block.
+// two jobs about every millisecond, with gaps of a few to tens of
+// microseconds (the next step's seed, the epoch's shuffle), and the
+// reverse sampler one every couple of milliseconds. Blocking on a channel
+// between jobs costs a futex round trip and a scheduler hand-off, tens of
+// microseconds, each way; so waits first spin, then block.
 
 // spinFor is how long a wait polls before it blocks: longer than the
 // gaps between the jobs of a busy loop, short enough that an idle
