@@ -1,6 +1,7 @@
 // Package kernel holds the dense float32 loops of the nn package: a fully
 // connected layer's forward and backward pass on a feature-major tile, the
-// Adam update and a fast tanh.
+// Adam update, a vector add (for summing tile gradients), a fast tanh, and
+// a measurement of the core's peak with the same instructions.
 //
 // A tile stores a block of F features × L rows with element (f, r) at
 // f*L + r, so that the rows of a batch are the vector lanes. L may be any
