@@ -165,15 +165,10 @@ func (e *EmpiricalOptimum) eval(q []float64, m, s float64, out []float64, buf *[
 func (e *EmpiricalOptimum) sum1(q, m, s float64, jlo, jhi int, d2 float64, out []float64) float64 {
 	inv := 1 / (2 * s * s)
 	lmax := -d2 * inv
-	var sum, acc float64
-	for _, x := range e.key[jlo:jhi] {
-		u := q - m*x
-		w := fastmath.Exp(-u*u*inv - lmax)
-		sum += w
-		acc += w * -u
-	}
+	// Weights e^(−inv·u² − lmax) ≤ 1, u = q − m·x, four at a time.
+	sum, mom := fastmath.GaussSums(e.key[jlo:jhi], q, m, inv, lmax)
 	if out != nil {
-		out[0] = acc / (sum * s * s)
+		out[0] = -mom / (sum * s * s)
 	}
 	return math.Log(sum) + lmax - e.logM - 0.5*math.Log(2*math.Pi*s*s)
 }
