@@ -651,10 +651,12 @@ func TestGradientFuncMatchesGradient(t *testing.T) {
 }
 
 // Tiling cuts any batch into tiles of at most TileRows rows, equal but for
-// the last, multiples of 8 but for the last, covering the batch exactly.
+// the last, multiples of 8 but for the last, covering the batch exactly,
+// and at least two tiles once the batch exceeds minTileRows rows.
 func TestTiling(t *testing.T) {
 	for _, c := range []struct{ n, tiles, size int }{
-		{1, 1, 8}, {8, 1, 8}, {9, 1, 16}, {512, 1, 512}, {513, 2, 264}, {2000, 4, 504}, {10000, 20, 504},
+		{1, 1, 8}, {8, 1, 8}, {9, 1, 16}, {64, 1, 64}, {65, 2, 40}, {250, 4, 64}, {512, 4, 128},
+		{513, 4, 136}, {2000, 4, 504}, {2049, 5, 416}, {10000, 20, 504},
 	} {
 		tiles, size := Tiling(c.n)
 		if tiles != c.tiles || size != c.size {
@@ -664,7 +666,8 @@ func TestTiling(t *testing.T) {
 	for n := 1; n < 40000; n += 7 {
 		tiles, size := Tiling(n)
 		last := n - (tiles-1)*size
-		if size > TileRows || size%8 != 0 || last < 1 || last > size || tiles != (n+TileRows-1)/TileRows {
+		want := max((n+TileRows-1)/TileRows, min(4, (n+minTileRows-1)/minTileRows))
+		if size > TileRows || size%8 != 0 || last < 1 || last > size || tiles > want || (n > minTileRows && tiles < 2) {
 			t.Fatalf("Tiling(%d) = %d tiles of %d, last %d", n, tiles, size, last)
 		}
 	}

@@ -11,9 +11,9 @@ import (
 )
 
 // TileRows is the most batch rows processed as one unit of work. A batch
-// of n rows is cut into ceil(n/TileRows) tiles of equal length, rounded up
-// to a multiple of 8 (the vector width), the last one shorter (see
-// Tiling). The cut depends on n alone, never on GOMAXPROCS, so that the
+// of n rows is cut into ceil(n/TileRows) tiles (at least two for n > 64)
+// of equal length, rounded up to a multiple of 8 (the vector width), the
+// last one shorter (see Tiling). The cut depends on n alone, never on GOMAXPROCS, so that the
 // order of every floating-point sum (within a tile, then across tiles in
 // tile order) and hence every result is the same whatever the
 // parallelism. 512 rather than 256: the weight-gradient kernel reduces its
@@ -24,15 +24,20 @@ import (
 const TileRows = 512
 
 // Tiling returns how a batch of n rows is cut: tile k is rows
-// [k·size, min(n, (k+1)·size)), k < tiles.
+// [k·size, min(n, (k+1)·size)), k < tiles. Batches of more than
+// minTileRows rows make at least two tiles (up to four), so that small
+// batches, such as a probe's 250 points, still use several cores.
 func Tiling(n int) (tiles, size int) {
 	if n <= 0 {
 		return 0, TileRows
 	}
-	t := (n + TileRows - 1) / TileRows
+	t := max((n+TileRows-1)/TileRows, min(4, (n+minTileRows-1)/minTileRows))
 	size = min(TileRows, ((n+t-1)/t+7)&^7)
 	return (n + size - 1) / size, size
 }
+
+// minTileRows is the shortest tile worth a worker of its own.
+const minTileRows = 64
 
 // LossGrad receives the network outputs u for rows [lo, hi) of a batch,
 // (hi-lo)×Out row-major, writes dLoss/du into grad (same layout) and
