@@ -500,7 +500,12 @@ func TestPeakGFLOPS(t *testing.T) {
 		forwardAVX2(dst, src, w, b, in, out, L, false)
 	}
 	gemm := float64(2*in*out*L*reps) / float64(time.Since(start).Nanoseconds())
-	peak := PeakGFLOPS(30 * time.Millisecond)
+	// The best of three, so that a pause of this process on a shared
+	// machine cannot pull the peak below the gemm's rate.
+	peak := 0.0
+	for range 3 {
+		peak = max(peak, PeakGFLOPS(20*time.Millisecond))
+	}
 	t.Logf("peak %.1f GFLOP/s, gemm %.1f GFLOP/s (%.0f%%)", peak, gemm, 100*gemm/peak)
 	if peak < 0.7*gemm || peak > 64*6 {
 		t.Errorf("measured peak %.1f GFLOP/s is implausible next to a gemm at %.1f", peak, gemm)
