@@ -69,9 +69,10 @@ func (q *drawQueue) add(name string, draw func(path string) error) {
 // around it instead of all waiting for it at the end.
 func (q *drawQueue) addFirst(name string, draw func(path string) error) {
 	q.add(name, draw)
-	last := len(q.draw) - 1
-	copy(q.draw[1:], q.draw[:last])
-	q.draw[0] = func() error { return draw(filepath.Join(q.dir, name)) }
+	n := len(q.draw) - 1
+	first := q.draw[n]
+	copy(q.draw[1:], q.draw[:n])
+	q.draw[0] = first
 }
 
 // run draws the queued figures on up to GOMAXPROCS goroutines and returns

@@ -81,7 +81,7 @@ type Trainer struct {
 	ws     *nn.Workspace
 	perm   []int
 	rows   []int     // the current batch's data indices
-	seed   uint64    // the current step's seed for the per-row draws
+	seed   uint64    // the current step's seed for the tiles' draws
 	gens   []rowGen  // one per tile of the batch
 	z      []float32 // batch × d noise
 	invS   []float32 // 1/s(t) per row
@@ -92,8 +92,6 @@ type Trainer struct {
 	loss   nn.LossGrad
 	update nn.UpdateFunc
 }
-
-func tilesOf(n int) int { t, _ := nn.Tiling(n); return t }
 
 // rowGen draws a tile's times and noise. Each tile of a batch has its own,
 // so the workers share none.
@@ -132,11 +130,12 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 		st.EMA = optim.NewEMA(st.Net.Params, cfg.EMA)
 	}
 	b := cfg.BatchSize
+	tiles, _ := nn.Tiling(b)
 	tr := &Trainer{
 		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: sde.NewTimeWarp(s, eps),
 		ws:   st.Net.NewWorkspace(b),
 		perm: make([]int, ds.Len()),
-		gens: make([]rowGen, tilesOf(b)),
+		gens: make([]rowGen, tiles),
 		z:    make([]float32, b*d),
 		invS: make([]float32, b),
 		w:    make([]float32, b),

@@ -12,10 +12,12 @@ const expBits = 8
 const (
 	expN      = 1 << expBits
 	invLn2N   = expN / math.Ln2
-	ln2HiN    = 6.93147180369123816490e-01 / expN // ln2/N to 32 bits, so k·ln2HiN is exact…
-	ln2LoN    = 1.90821492927058770002e-10 / expN // …and the rest (Cody–Waite)
-	roundBias = 0x1.8p52                          // adding it rounds to an integer
-	expLimit  = 700                               // beyond, the fast path's scaling could leave the normal range
+	ln2Hi     = 6.93147180369123816490e-01 // ln2 to 32 bits, so that k·ln2Hi is exact for the k here…
+	ln2Lo     = 1.90821492927058770002e-10 // …and the rest (Cody–Waite)
+	ln2HiN    = ln2Hi / expN
+	ln2LoN    = ln2Lo / expN
+	roundBias = 0x1.8p52 // adding it rounds to an integer
+	expLimit  = 700      // beyond, the fast path's scaling could leave the normal range
 )
 
 // exp2Table[j] = 2^(j/N). Read-only after initialisation.

@@ -17,7 +17,7 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // k = 13 down to 0. |r| ≤ ln2/2 makes the first omitted term, r¹⁴/14!,
 // below 5e−18. Read-only.
 var gaussConst = func() (c [18][4]float64) {
-	vals := []float64{-expLimit, math.Log2E, 6.93147180369123816490e-01, 1.90821492927058770002e-10}
+	vals := []float64{-expLimit, math.Log2E, ln2Hi, ln2Lo}
 	f := 1.0
 	coef := make([]float64, 14)
 	for k := range coef {

@@ -31,6 +31,7 @@ loop:
 	VROUNDPD $0, Y3, Y3 // k = round(e·log2e)
 	VFNMADD231PD Y14, Y3, Y2 // r = e − k·ln2
 	VFNMADD231PD Y15, Y3, Y2
+	// e^r by Horner: p = 1/13!, then p = p·r + 1/k! for k = 12 … 0.
 	VMOVUPD ·gaussConst+128(SB), Y4
 	VFMADD213PD ·gaussConst+160(SB), Y2, Y4
 	VFMADD213PD ·gaussConst+192(SB), Y2, Y4

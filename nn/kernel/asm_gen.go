@@ -49,11 +49,8 @@ func k(i int) string { return fmt.Sprintf("·avxConst+%d(SB)", 32*i) }
 type tanhConsts map[int]int
 
 // The tanh uses Y0-Y5; the constants most used as register operands go in
-// Y6-Y15. A masked loop needs Y15 for its mask; the arithmetic is the same.
-var (
-	tanhRegs       = tanhConsts{cP3: 6, cP2: 7, cP1: 8, cP0: 9, cQ2: 10, cQ1: 11, cAbs: 12, cOne: 13, cSat: 14}
-	tanhRegsMasked = tanhRegs
-)
+// Y6-Y14, leaving Y15 for a masked loop's mask.
+var tanhRegs = tanhConsts{cP3: 6, cP2: 7, cP1: 8, cP0: 9, cQ2: 10, cQ1: 11, cAbs: 12, cOne: 13, cSat: 14}
 
 // load fills the constant registers.
 func (tc tanhConsts) load() {
@@ -208,11 +205,7 @@ TEXT ·gemmBcastAVX2(SB), NOSPLIT, $0-80
 			p("SUBQ R14, AX")
 			loadMask("AX", "CX", 15)
 		}
-		tc := tanhRegs
-		if rb == 0 {
-			tc = tanhRegsMasked
-		}
-		tc.load()
+		tanhRegs.load()
 		p("MOVQ nout+32(FP), CX")
 		label("gb_" + name + "_tanh")
 		nv := max(rb, 1)
@@ -222,7 +215,7 @@ TEXT ·gemmBcastAVX2(SB), NOSPLIT, $0-80
 			} else {
 				p("VMOVUPS %d(DI), Y0", 32*v)
 			}
-			emit(tanhCode(tc))
+			emit(tanhCode(tanhRegs))
 			if rb == 0 {
 				p("VMASKMOVPS Y1, Y15, (DI)")
 			} else {
@@ -702,7 +695,7 @@ TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
 	p("SHLQ $2, CX")
 	loadMask("CX", "DX", 15)
 	p("VMASKMOVPS (SI)(AX*1), Y15, Y0")
-	emit(tanhCode(tanhRegsMasked))
+	emit(tanhCode(tanhRegs))
 	p("VMASKMOVPS Y1, Y15, (DI)(AX*1)")
 	label("th_done")
 	p("VZEROUPPER")
