@@ -1,6 +1,9 @@
 package train
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // rowSource is a SplitMix64 generator (Steele, Lea and Flood, "Fast
 // splittable pseudorandom number generators", OOPSLA 2014): a Weyl
@@ -57,3 +60,103 @@ func (g *rowSource) below(n uint64) uint64 {
 	}
 	return hi
 }
+
+// Float64 is a uniform draw in [0, 1): rand.Float64's formula.
+func (g *rowSource) Float64() float64 { return float64(g.Uint64()>>11) * 0x1p-53 }
+
+// fillNormal fills dst with standard normal draws by the ziggurat method
+// of Marsaglia and Tsang ("The ziggurat method for generating random
+// variables", J. Stat. Softw. 5(8), 2000), 128 layers, as math/rand's
+// NormFloat64 does, but a slice at a time with the generator's state in a
+// register rather than one call through an interface per draw (3 rather
+// than 11 ns a draw). One draw picks a layer (7 bits) and a signed
+// abscissa (32 bits); 99% of draws land inside their layer's rectangle,
+// and normalSlow handles the rest.
+func (g *rowSource) fillNormal(dst []float32) {
+	s := g.s
+	for k := range dst {
+		s += golden
+		u := mix64(s)
+		j := int32(u)
+		i := u >> 32 & (zigLayers - 1)
+		a := uint32(j)
+		if j < 0 {
+			a = -a
+		}
+		if a < zig.k[i] {
+			dst[k] = float32(float64(j) * zig.w[i])
+			continue
+		}
+		g.s = s
+		dst[k] = float32(g.normalSlow(j, i))
+		s = g.s
+	}
+	g.s = s
+}
+
+// normalSlow finishes a ziggurat draw whose abscissa, j in layer i, fell
+// outside the layer's rectangle: the base layer's tail beyond r by
+// Marsaglia's exponential rejection, a wedge by comparing with the
+// density; a rejection starts over.
+func (g *rowSource) normalSlow(j int32, i uint64) float64 {
+	for {
+		x := float64(j) * zig.w[i]
+		if i == 0 {
+			for {
+				x = -math.Log(1-g.Float64()) / zigR
+				y := -math.Log(1 - g.Float64())
+				if y+y >= x*x {
+					break
+				}
+			}
+			if j > 0 {
+				return zigR + x
+			}
+			return -zigR - x
+		}
+		if zig.f[i]+g.Float64()*(zig.f[i-1]-zig.f[i]) < math.Exp(-0.5*x*x) {
+			return x
+		}
+		u := g.Uint64()
+		j, i = int32(u), u>>32&(zigLayers-1)
+		a := uint32(j)
+		if j < 0 {
+			a = -a
+		}
+		if a < zig.k[i] {
+			return float64(j) * zig.w[i]
+		}
+	}
+}
+
+// The ziggurat: zigLayers layers of equal area zigV under the unnormalised
+// density f(x) = e^(−x²/2), the base layer's reaching to zigR with the
+// tail beyond it. Layer i ≥ 1 spans x < x_i; x_0 = 0 and x_127 = zigR.
+const (
+	zigLayers = 128
+	zigR      = 3.442619855899
+	zigV      = 9.91256303526217e-3
+)
+
+// zig holds, per layer, k[i] = 2³¹·(x_{i−1}/x_i) (the rectangle's share of
+// the abscissae; for the base layer x_127/(zigV/f(zigR))), w[i] = x_i/2³¹
+// (the abscissa scale) and f[i] = f(x_i). Read-only after initialisation.
+var zig = func() (z struct {
+	k    [zigLayers]uint32
+	w, f [zigLayers]float64
+}) {
+	const m = 1 << 31
+	dn, tn := zigR, zigR
+	q := zigV / math.Exp(-0.5*dn*dn) // the base layer's width, tail included
+	z.k[0], z.k[1] = uint32(dn/q*m), 0
+	z.w[0], z.w[zigLayers-1] = q/m, dn/m
+	z.f[0], z.f[zigLayers-1] = 1, math.Exp(-0.5*dn*dn)
+	for i := zigLayers - 2; i >= 1; i-- {
+		dn = math.Sqrt(-2 * math.Log(zigV/dn+math.Exp(-0.5*dn*dn)))
+		z.k[i+1] = uint32(dn / tn * m)
+		tn = dn
+		z.f[i] = math.Exp(-0.5 * dn * dn)
+		z.w[i] = dn / m
+	}
+	return z
+}()
