@@ -45,14 +45,18 @@ func TestExpSlice(t *testing.T) {
 }
 
 // TestExpSliceSpecial puts each argument the vector kernel cannot scale
-// into every lane of a block: it must get Exp's result, and leave its
-// neighbours alone.
+// into every lane of every kind of block: it must get Exp's result, and
+// leave its neighbours alone.
 func TestExpSliceSpecial(t *testing.T) {
 	inf := math.Inf(1)
 	for _, x := range []float64{inf, -inf, math.NaN(), 700.5, -700.5, 709.7, 710, -745, -746, 1e300, -1e300} {
-		for lane := range 8 {
+		// 21 elements: a four-block iteration, one block and a scalar tail.
+		for lane := range 21 {
 			t.Run(fmt.Sprintf("%v/lane%d", x, lane), func(t *testing.T) {
-				src := []float64{0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 0.9}
+				src := make([]float64, 21)
+				for i := range src {
+					src[i] = 0.1 * float64(i+1) * float64(1-2*(i%2))
+				}
 				src[lane] = x
 				dst := make([]float64, len(src))
 				ExpSlice(dst, src)

@@ -8,7 +8,9 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// useAVX2 selects gaussSumsAVX2; fixed at start-up.
+//go:generate go run asm_gen.go
+
+// useAVX2 selects the assembly kernels of exp_amd64.s; fixed at start-up.
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // gaussConst holds, as 4 equal lanes each, the constants of
