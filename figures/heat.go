@@ -98,14 +98,20 @@ func ScoreField(path, title string, x, t, u []float64) error {
 
 func heatFigure(h *Heat) figure {
 	const barWidth = 0.22 * vg.Inch
+	// Vector cells leave hairline seams where anti-aliased edges meet; an
+	// image has none, but it can only represent an even grid. It is made
+	// once for both renderings (PNG and SVG).
+	var cells *plotter.Image
+	if even(h.X) && even(h.Y) {
+		cm, _, _ := h.colorRange()
+		cells = cellImage(h, cm)
+	}
 	return figure{w: 7.5, h: 5.5, draw: func(dc draw.Canvas) {
 		cm, lo, hi := h.colorRange()
 		heat := newChart(h.Title, h.XLabel, h.YLabel)
 		heat.p.X.Padding, heat.p.Y.Padding = 0, 0 // cells fill the frame
-		// Vector cells leave hairline seams where anti-aliased edges meet;
-		// an image has none, but it can only represent an even grid.
-		if even(h.X) && even(h.Y) {
-			heat.p.Add(cellImage(h, cm))
+		if cells != nil {
+			heat.p.Add(cells)
 		} else {
 			hm := plotter.NewHeatMap(grid{h}, cm.Palette(255))
 			hm.Min, hm.Max = lo, hi
@@ -150,26 +156,31 @@ func even(v []float64) bool {
 
 // cellImage paints each grid cell as a block of pixels, centred on its grid
 // point as pcolormesh's shading='auto'. Blocks of several pixels keep cell
-// edges sharp when the image is scaled to the plot.
+// edges sharp when the image is scaled to the plot. Each cell's colour is
+// looked up once and its block filled through the pixel slice: setting
+// 360,000 pixels one by one through image.Set cost 60 ms a figure.
 func cellImage(h *Heat, cm palette.ColorMap) *plotter.Image {
 	nx, ny := len(h.X), len(h.Y)
 	k := max(1, (600+max(nx, ny)-1)/max(nx, ny))
 	img := image.NewNRGBA(image.Rect(0, 0, nx*k, ny*k))
 	for j := range ny {
+		// Image rows run downwards, Y upwards: grid row j is the block of
+		// image rows starting at y0; fill its first row, then copy it.
+		y0 := (ny - 1 - j) * k
+		row := img.Pix[y0*img.Stride : y0*img.Stride+nx*k*4]
 		for i := range nx {
 			v := math.Min(math.Max(h.Z[j*nx+i], cm.Min()), cm.Max())
 			c, err := cm.At(v)
 			if err != nil { // unreachable: v is clamped to the range
 				c = color.Black
 			}
-			r, g, b, a := c.RGBA()
-			nc := color.NRGBA64{R: uint16(r), G: uint16(g), B: uint16(b), A: uint16(a)}
-			// Image rows run downwards, Y upwards.
-			for y := (ny - 1 - j) * k; y < (ny-j)*k; y++ {
-				for x := i * k; x < (i+1)*k; x++ {
-					img.Set(x, y, nc)
-				}
+			nc := color.NRGBAModel.Convert(c).(color.NRGBA)
+			for x := i * k; x < (i+1)*k; x++ {
+				copy(row[4*x:], []byte{nc.R, nc.G, nc.B, nc.A})
 			}
+		}
+		for y := y0 + 1; y < y0+k; y++ {
+			copy(img.Pix[y*img.Stride:], row)
 		}
 	}
 	dx := (h.X[nx-1] - h.X[0]) / float64(nx-1)
