@@ -93,10 +93,10 @@ type Trainer struct {
 	update nn.UpdateFunc
 }
 
-// rowGen draws a tile's times and noise. Each tile of a batch has its own,
-// so the workers share none.
+// rowGen is a tile's scratch for makeRows: its rows' times and their
+// kernels' means and stds. Each tile of a batch has its own, so the
+// workers share none.
 type rowGen struct {
-	// The tile's times and their kernels' means and stds.
 	t, m, s []float64
 }
 
@@ -191,8 +191,7 @@ func (tr *Trainer) makeRows(tile, lo, hi int, in []float32) {
 	src := rowSource{}
 	src.seed(tr.seed, uint64(tile))
 	for i := range ts {
-		u := float64(src.Uint64()>>11) * 0x1p-53 // rand.Float64's formula, without its interface call
-		ts[i] = tr.warp.Time(u)
+		ts[i] = tr.warp.Time(src.Float64())
 	}
 	sde.Kernels(tr.sde, ts, ms, ss)
 	z := tr.z[lo*d : hi*d]
