@@ -87,8 +87,8 @@ func loop(name string, nb int, body func(j, off int) []string, step func(bytes i
 // chains at a time left the FMA units waiting (3.6 and 3.1 rather than
 // 2.5 ns a value here). Per block three registers: r (x, then the reduced
 // argument), k (first the range check, then k and the bits of 2^k) and
-// the result; Y14 gathers the lanes outside [−expLimit, expLimit] (or NaN), whose results the
-// caller redoes.
+// the result; Y14 gathers the lanes outside [−expLimit, expLimit] (or
+// NaN), whose results the caller redoes.
 func expSlice() {
 	out.Text(`
 // func expAVX2(dst, src *float64, n int) (outside int)

@@ -2,6 +2,8 @@
 
 package fastmath
 
+import "math"
+
 //go:noescape
 func expAVX2(dst, src *float64, n int) (outside int)
 
@@ -21,9 +23,9 @@ func expSliceVec(dst, src []float64) int {
 
 // expSliceConst holds, as 4 equal lanes each, the abs mask (all bits but
 // the sign) and expLimit for expAVX2's range check. Read-only.
-var expSliceConst = [2][4]uint64{
-	{1<<63 - 1, 1<<63 - 1, 1<<63 - 1, 1<<63 - 1},
-	{expLimitBits, expLimitBits, expLimitBits, expLimitBits},
-}
-
-const expLimitBits = 0x4085e00000000000 // 700
+var expSliceConst = func() (c [2][4]uint64) {
+	for i := range c[0] {
+		c[0][i], c[1][i] = 1<<63-1, math.Float64bits(expLimit)
+	}
+	return c
+}()
