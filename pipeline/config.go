@@ -8,7 +8,6 @@ package pipeline
 import (
 	"fmt"
 	"math"
-	"os"
 
 	"scoresde/langevin"
 	"scoresde/sampler"
@@ -86,6 +85,8 @@ type Config struct {
 	EtaMaxFromData bool   `json:"eta_max_from_data"`
 	EtaMaxAuto     bool   `json:"eta_max_auto"`
 	Resume         string `json:"resume,omitempty"`
+	// Overwrite lets a fresh run replace an unfinished run's checkpoint.
+	Overwrite bool `json:"overwrite,omitempty"`
 }
 
 // DefaultEMA is the default decay of the weight average the samples are
@@ -125,6 +126,7 @@ func Default() Config {
 }
 
 // Validate names the first impossible parameter (before any work starts).
+// It does no I/O: files are checked where they are read.
 func (c Config) Validate() error {
 	if c.Data.File == "" {
 		p, _, err := langevin.ByName(c.Data.Potential)
@@ -152,10 +154,8 @@ func (c Config) Validate() error {
 	if c.Train.MinTime >= sd.T() {
 		return fmt.Errorf("minimum training time --min-time %v must be below T = %v", c.Train.MinTime, sd.T())
 	}
-	if c.Resume != "" {
-		if _, err := os.Stat(c.Resume); err != nil {
-			return fmt.Errorf("cannot read checkpoint %s: %v; pass the checkpoint.json of an earlier run", c.Resume, err)
-		}
+	if c.SDE.Name == "ve" && c.SDE.EtaMin < minEtaMin {
+		return &SettingError{Key: "sde.eta_min", Msg: fmt.Sprintf("η_min %v is too small to compute with (its square underflows); use at least %v", c.SDE.EtaMin, minEtaMin)}
 	}
 	for _, h := range c.Net.Hidden {
 		if h < 1 {
@@ -173,7 +173,7 @@ func (c Config) Validate() error {
 	}
 	if c.Truth != "auto" && c.Truth != "none" && c.Truth != "" {
 		if _, _, err := langevin.ByName(c.Truth); err != nil {
-			return fmt.Errorf("--truth: %v", err)
+			return &SettingError{Key: "truth", Msg: err.Error()}
 		}
 	}
 	if c.CheckpointEvery < 0 {

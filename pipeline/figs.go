@@ -55,6 +55,7 @@ type drawQueue struct {
 	dir   string
 	files []string
 	draw  []func() error
+	names []string // names[i] is the figure draw[i] makes
 }
 
 // add queues draw for the figure called name (its .png and .svg).
@@ -62,6 +63,7 @@ func (q *drawQueue) add(name string, draw func(path string) error) {
 	p := filepath.Join(q.dir, name)
 	q.files = append(q.files, p+".png", p+".svg")
 	q.draw = append(q.draw, func() error { return draw(p) })
+	q.names = append(q.names, name)
 }
 
 // addFirst is add for a figure that takes several times longer than the
@@ -73,6 +75,9 @@ func (q *drawQueue) addFirst(name string, draw func(path string) error) {
 	first := q.draw[n]
 	copy(q.draw[1:], q.draw[:n])
 	q.draw[0] = first
+	firstName := q.names[n]
+	copy(q.names[1:], q.names[:n])
+	q.names[0] = firstName
 }
 
 // run draws the queued figures on up to GOMAXPROCS goroutines and returns

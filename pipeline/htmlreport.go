@@ -33,7 +33,8 @@ var figureNotes = []struct{ file, title, caption string }{
 
 // WriteReport writes OUT/report.html: one self-contained file with the
 // configuration, timings, machine, metrics and every figure in the folder.
-func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *float64) error {
+// Skipped figures and metrics are listed among the notes.
+func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *float64, skipped ...Skipped) error {
 	r := report.Report{
 		Title:    "scoresde report",
 		Subtitle: fmt.Sprintf("%s SDE, %s sampler, output folder %s", cfg.SDE.Name, cfg.Sample.Method, cfg.Out),
@@ -69,6 +70,9 @@ func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *flo
 			continue // not drawn for this run (d > 1, no exact target, …)
 		}
 		r.Figures = append(r.Figures, report.Figure{Title: f.title, Caption: f.caption, PNG: b})
+	}
+	for _, sk := range skipped {
+		r.Notes = append(r.Notes, fmt.Sprintf("Not made: %s (%s).", sk.What, sk.Reason))
 	}
 	r.Notes = append(r.Notes,
 		"Distances (W1, KS) are in the data's units; lower is better. The NLL is in nats per point, lower is better.",

@@ -17,14 +17,18 @@ import (
 // timing.json and checkpoint.json. It is 'scoresde train'.
 func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*train.State, *Timing, error) {
 	if err := PrepareOut(cfg.Out); err != nil {
+		return nil, nil, inputErr(err)
+	}
+	if err := ClaimOut(cfg.Out, cfg.Overwrite, cfg.Resume, cfg.Data.File); err != nil {
 		return nil, nil, err
 	}
+	opt.ctx = ctx
 	tm := &Timing{}
 	s, err := cfg.SDE.Build()
 	if err != nil {
 		return nil, nil, err
 	}
-	warnCoverage(opt.Progress, ds, s)
+	checkCoverage(opt.Progress, ds, s)
 	net, err := nn.New(ds.D+1, ds.D, cfg.Net.Hidden, rngFor(cfg.Seed, streamInit))
 	if err != nil {
 		return nil, nil, err
@@ -48,7 +52,7 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	if err := SaveModel(out("model.json"), cfg, model, minTime(cfg, s), st.EMA != nil, st.Epoch); err != nil {
 		return nil, nil, err
 	}
-	if err := writeJSON(out("config.json"), cfg); err != nil {
+	if err := opt.writeConfig(out("config.json"), cfg); err != nil {
 		return nil, nil, err
 	}
 	return st, tm, writeJSON(out("timing.json"), tm)
@@ -59,20 +63,27 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (*data.Set, int, error) {
 	model, _, err := LoadModel(modelPath)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, inputErr(err)
 	}
 	if err := PrepareOut(cfg.Out); err != nil {
+		return nil, 0, inputErr(err)
+	}
+	if err := removeOutputs(cfg.Out, isSampleOutput, []string{modelPath}); err != nil {
 		return nil, 0, err
 	}
+	opt.ctx = ctx
 	res, err := model.Sample(cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
 	if err != nil {
 		return nil, 0, err
+	}
+	if ctx.Err() != nil {
+		return nil, 0, interrupted(ctx, "sampling")
 	}
 	smp := &data.Set{D: model.Dim(), X: res.X}
 	if err := writeData(filepath.Join(cfg.Out, "samples."+cfg.Format), smp, cfg.Format); err != nil {
 		return nil, 0, err
 	}
-	if err := writeJSON(filepath.Join(cfg.Out, "config.json"), struct {
+	if err := opt.writeConfig(filepath.Join(cfg.Out, "config.json"), struct {
 		Model  string       `json:"model"`
 		Sample SampleConfig `json:"sample"`
 		Seed   uint64       `json:"seed"`
@@ -86,72 +97,101 @@ func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (
 // EvalJob evaluates samples (a file, or drawn from the model when
 // samplesPath is empty) against the data and the exact target, with the
 // model's optimality gap and likelihood when modelPath is given. It writes
-// OUT/metrics.json, the evaluation figures and report.html. It is
-// 'scoresde eval'.
-func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPath string, opt Options) (*Evaluation, error) {
+// OUT/metrics.json and config.json (and samples.FORMAT when it drew them)
+// before the optional metrics, evaluation figures and report.html, which
+// are skipped with a note when they cannot be made. It is 'scoresde eval'.
+func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPath string, opt Options) (*Evaluation, []Skipped, error) {
 	if samplesPath == "" && modelPath == "" {
-		return nil, fmt.Errorf("eval needs --samples FILE, --model FILE, or both")
+		return nil, nil, &InputError{fmt.Errorf("eval needs samples, a model, or both")}
 	}
 	if err := PrepareOut(cfg.Out); err != nil {
-		return nil, err
+		return nil, nil, inputErr(err)
 	}
-	var model *Model
+	if err := removeOutputs(cfg.Out, isEvalOutput, []string{samplesPath, modelPath, cfg.Data.File}); err != nil {
+		return nil, nil, err
+	}
+	opt.ctx = ctx
+	r := &runner{ctx: ctx, cfg: cfg, opt: opt, ds: ds, res: &Result{Config: cfg}}
 	s, err := cfg.SDE.Build()
 	if err != nil {
-		return nil, err
+		return nil, nil, inputErr(err)
 	}
+	var model *Model
 	if modelPath != "" {
 		var mf *ModelFile
 		if model, mf, err = LoadModel(modelPath); err != nil {
-			return nil, err
+			return nil, nil, inputErr(err)
 		}
 		if mf.Dim != ds.D {
-			return nil, fmt.Errorf("model %s is for dimension %d but the data have dimension %d", modelPath, mf.Dim, ds.D)
+			return nil, nil, &InputError{fmt.Errorf("model %s is for dimension %d but the data have dimension %d", modelPath, mf.Dim, ds.D)}
 		}
-		cfg.SDE, s = mf.SDE, model.SDE
+		r.cfg.SDE, s = mf.SDE, model.SDE
 	}
 	var smp *data.Set
 	if samplesPath != "" {
 		if smp, err = readData(samplesPath); err != nil {
-			return nil, err
+			return nil, nil, inputErr(err)
 		}
 		if smp.D != ds.D {
-			return nil, fmt.Errorf("samples in %s have dimension %d but the data have dimension %d; pass samples of the same data", samplesPath, smp.D, ds.D)
+			return nil, nil, &InputError{fmt.Errorf("samples in %s have dimension %d but the data have dimension %d; pass samples of the same data", samplesPath, smp.D, ds.D)}
 		}
 	} else {
-		r, err := model.Sample(cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
+		res, err := model.Sample(cfg.Sample, nil, rngFor(cfg.Seed, streamSample), opt)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		smp = &data.Set{D: ds.D, X: r.X}
+		if ctx.Err() != nil {
+			return nil, nil, interrupted(ctx, "sampling")
+		}
+		smp = &data.Set{D: ds.D, X: res.X}
+		if err := writeData(filepath.Join(cfg.Out, "samples."+cfg.Format), smp, cfg.Format); err != nil {
+			return nil, nil, err
+		}
 	}
-	ev, err := Evaluate(cfg, ds, smp, model, nil, opt)
+	r.res.Samples = smp
+	ev, err := evaluateSteps(ctx, r.cfg, ds, smp, model, nil, opt, r.optional, func(ev *Evaluation) error {
+		r.res.Metrics = ev.Metrics
+		if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
+			return err
+		}
+		return opt.writeConfig(filepath.Join(cfg.Out, "config.json"), r.cfg)
+	})
 	if err != nil {
-		return nil, err
+		return nil, r.res.Skipped, err
 	}
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
-		return nil, err
+		return nil, r.res.Skipped, err
 	}
 	if cfg.Figures {
-		q := &drawQueue{dir: cfg.Out}
-		if ds.D > 1 {
-			multiFigures(q, ds, smp.X)
-		} else {
-			lo, hi := plotRange(ds)
-			var score sampler.Score
-			if model != nil {
-				score = model
+		err := r.do(step{"figures", true, func(r *runner) error {
+			q := &drawQueue{dir: cfg.Out}
+			err := interruptible(ctx, "figures", func() error {
+				if ds.D > 1 {
+					multiFigures(q, ds, smp.X)
+					return nil
+				}
+				lo, hi := plotRange(ds)
+				var score sampler.Score
+				if model != nil {
+					score = model
+				}
+				return exactFigures(q, s, ds, smp.X, score, ev, lo, hi)
+			})
+			if ctx.Err() != nil {
+				return err
 			}
-			if err := exactFigures(q, s, ds, smp.X, score, ev, lo, hi); err != nil {
-				return nil, err
+			if err != nil {
+				r.skip("some figures", err)
 			}
-		}
-		if err := q.run(); err != nil {
-			return nil, err
+			_, err = q.runEach(ctx, r.skip)
+			return err
+		}})
+		if err != nil {
+			return nil, r.res.Skipped, err
 		}
 	}
-	if err := WriteReport(filepath.Join(cfg.Out, "report.html"), cfg, nil, ev.Metrics, nil); err != nil {
-		return nil, err
+	if err := WriteReport(filepath.Join(cfg.Out, "report.html"), r.cfg, nil, ev.Metrics, nil, r.res.Skipped...); err != nil {
+		r.skip("report.html", err)
 	}
-	return ev, nil
+	return ev, r.res.Skipped, nil
 }

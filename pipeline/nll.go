@@ -32,7 +32,7 @@ func likelihood(model *Model, x *data.Set, on string, sc SampleConfig, opt Optio
 	}
 	bar := progress.New(opt.Progress, "likelihood", "score evals", 0)
 	net := model.Centred()
-	counted := &countingScoreDiv{countingScore: countingScore{inner: net, bar: bar}, div: net}
+	counted := &countingScoreDiv{countingScore: countingScore{inner: net, bar: bar, ctx: opt.ctx}, div: net}
 	r, err := sampler.Likelihood(model.SDE, counted, model.Centre(x, eps).X, o)
 	if err != nil {
 		return nil, fmt.Errorf("likelihood: %w", err)

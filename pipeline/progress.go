@@ -1,21 +1,41 @@
 package pipeline
 
 import (
+	"context"
+
 	"scoresde/progress"
 	"scoresde/sampler"
 )
 
 // countingScore reports each batch score evaluation to a progress bar, so
 // every sampler and the likelihood show progress without knowing of it.
+// Once ctx is done it stops evaluating the network and returns zeros, so
+// the sampler's remaining steps take no time; the caller checks ctx and
+// drops the result.
 type countingScore struct {
 	inner sampler.Score
 	bar   *progress.Bar
 	done  int
+	ctx   context.Context // nil: never stops
 }
 
 func (c *countingScore) Dim() int { return c.inner.Dim() }
 
+// stopped reports whether ctx is done, zeroing outs if so.
+func (c *countingScore) stopped(outs ...[]float64) bool {
+	if c.ctx == nil || c.ctx.Err() == nil {
+		return false
+	}
+	for _, o := range outs {
+		clear(o)
+	}
+	return true
+}
+
 func (c *countingScore) Score(x []float64, t float64, out []float64) {
+	if c.stopped(out) {
+		return
+	}
 	c.inner.Score(x, t, out)
 	c.done++
 	c.bar.Update(c.done, "")
@@ -28,6 +48,9 @@ type countingScoreDiv struct {
 }
 
 func (c *countingScoreDiv) ScoreDiv(x []float64, t float64, out, div []float64) {
+	if c.stopped(out, div) {
+		return
+	}
 	c.div.ScoreDiv(x, t, out, div)
 	c.done++
 	c.bar.Update(c.done, "")

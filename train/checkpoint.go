@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 
@@ -81,6 +82,9 @@ func LoadCheckpoint(path string, extra any) (*State, error) {
 	if cp.EMA != nil && len(cp.EMA.Shadow) != n {
 		return nil, fmt.Errorf("checkpoint %s: EMA weights do not match the network's %d parameters", path, n)
 	}
+	if err := validState(net.Params, cp.Adam, cp.EMA, cp.Losses); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w; the file was edited or is damaged", path, err)
+	}
 	if cp.Epoch != len(cp.Losses) {
 		return nil, fmt.Errorf("checkpoint %s: epoch %d but %d recorded losses", path, cp.Epoch, len(cp.Losses))
 	}
@@ -90,4 +94,49 @@ func LoadCheckpoint(path string, extra any) (*State, error) {
 		}
 	}
 	return &State{Epoch: cp.Epoch, Net: net, Adam: cp.Adam, EMA: cp.EMA, RNG: pcg, Losses: cp.Losses}, nil
+}
+
+// validState checks what a checkpoint restores beyond its shapes: finite
+// weights, moments and losses, and usable optimiser and average settings.
+func validState(params []float32, adam *optim.Adam, ema *optim.EMA, losses []float64) error {
+	if err := adam.Validate(); err != nil {
+		return fmt.Errorf("optimiser: %w", err)
+	}
+	if adam.Step < 0 {
+		return fmt.Errorf("optimiser step count %d is negative", adam.Step)
+	}
+	if !finite32(params) {
+		return fmt.Errorf("the network's weights are not all finite")
+	}
+	if !finite32(adam.M) || !finite32(adam.V) {
+		return fmt.Errorf("the optimiser's moments are not all finite")
+	}
+	for _, v := range adam.V {
+		if v < 0 {
+			return fmt.Errorf("the optimiser's second moments must be ≥ 0, found %v", v)
+		}
+	}
+	if ema != nil {
+		if !(ema.Decay > 0 && ema.Decay < 1) {
+			return fmt.Errorf("EMA decay %v outside (0, 1)", ema.Decay)
+		}
+		if !finite32(ema.Shadow) {
+			return fmt.Errorf("the EMA weights are not all finite")
+		}
+	}
+	for _, l := range losses {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return fmt.Errorf("a recorded loss is %v", l)
+		}
+	}
+	return nil
+}
+
+func finite32(v []float32) bool {
+	for _, x := range v {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -24,6 +24,10 @@ func (f floatList) String() string {
 }
 
 func (f floatList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		*f.p = nil
+		return nil
+	}
 	var out []float64
 	for _, s := range strings.Split(v, ",") {
 		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -111,19 +115,28 @@ func sampleFlags(fs *flag.FlagSet, c *pipeline.Config) {
 
 func outFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.StringVar(&c.Out, "out", c.Out, "output folder")
-	fs.StringVar(&c.Format, "format", c.Format, "format of dataset and samples files: csv, tsv, txt or npy")
+	formatFlag(fs, c)
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of initialisation, training and sampling")
+}
+
+func formatFlag(fs *flag.FlagSet, c *pipeline.Config) {
+	fs.StringVar(&c.Format, "format", c.Format, "format of dataset and samples files: csv, tsv, txt or npy")
+}
+
+// gapFlag is for the commands that train.
+func gapFlag(fs *flag.FlagSet, c *pipeline.Config) {
+	fs.IntVar(&c.GapEvery, "gap-every", c.GapEvery, "measure the optimality gap every so many epochs (0: off)")
 }
 
 func evalFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Var(floatList{&c.Splits}, "splits", "split points between wells for the mass-share metric (1-D)")
 	fs.BoolVar(&c.Figures, "figures", c.Figures, "draw figures (PNG and SVG)")
 	fs.BoolVar(&c.NLL, "nll", c.NLL, "compute the negative log-likelihood through the probability-flow ODE")
-	fs.IntVar(&c.GapEvery, "gap-every", c.GapEvery, "measure the optimality gap every so many epochs (0: off)")
 	fs.StringVar(&c.Truth, "truth", c.Truth, "potential whose Gibbs density (at --beta) the data follow: auto (the generating potential; none for a data file), none, or a name")
 }
 
 func checkpointFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "save OUT/checkpoint.json every so many epochs (and on SIGINT/SIGTERM); 0: only on interruption")
-	fs.StringVar(&c.Resume, "resume", c.Resume, "continue training from this checkpoint.json (same flags as the interrupted run)")
+	fs.StringVar(&c.Resume, "resume", c.Resume, "continue training from this checkpoint.json (same flags and data as the interrupted run; --epochs at least its epoch)")
+	fs.BoolVar(&c.Overwrite, "overwrite", c.Overwrite, "start afresh in an --out folder that holds an unfinished run's checkpoint, replacing it")
 }

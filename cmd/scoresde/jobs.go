@@ -26,7 +26,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usage(fmt.Errorf("data: --data reads a file; to generate data drop it and pick --potential"))
 	}
 	cfg.Train.Epochs = 0 // no batch-size check: nothing trains here
-	ds, err := prepareJob(&cfg, &cm)
+	ds, err := prepareJob(ctx, &cfg, &cm)
 	if err != nil {
 		return err
 	}
@@ -34,26 +34,27 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := dataio.WriteFile(path, ds, cfg.Format); err != nil {
 		return err
 	}
-	if !cm.quiet {
-		fmt.Fprintf(stdout, "wrote %d points of dimension %d to %s\n", ds.Len(), ds.D, path)
-	}
-	return nil
+	return report(stdout, cm, map[string]any{"dataset": path, "n": ds.Len(), "dim": ds.D},
+		fmt.Sprintf("wrote %d points of dimension %d to %s\n", ds.Len(), ds.D, path))
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := pipeline.Default()
 	var cm common
 	fs := newFlagSet("train", "Trains a score model on --data FILE (or on generated Langevin data) and writes\nDIR/model.json, loss.csv, config.json and checkpoint.json.", stderr)
+	cfg.GapEvery = 0 // measured only when asked: train reports no metrics
 	dataFlags(fs.FlagSet, &cfg)
 	sdeFlags(fs.FlagSet, &cfg)
 	trainFlags(fs.FlagSet, &cfg)
-	outFlags(fs.FlagSet, &cfg)
+	gapFlag(fs.FlagSet, &cfg)
+	fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder")
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of initialisation and training")
 	checkpointFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	ds, err := prepareJob(&cfg, &cm)
+	ds, err := prepareJob(ctx, &cfg, &cm)
 	if err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	smp, nfe, err := pipeline.SampleJob(ctx, model, cfg, cm.options(stderr))
 	if err != nil {
-		return usage(err)
+		return err
 	}
 	path := filepath.Join(cfg.Out, "samples."+cfg.Format)
 	return report(stdout, cm, map[string]any{"samples": path, "n": smp.Len(), "dim": smp.D, "nfe": nfe},

@@ -135,10 +135,18 @@ func TestNpyDataAndConfigFile(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	mustRun(t, "run", "--data", npy, "--config", cfg, "--epochs", "3", "--out", out, "-q", "--format", "npy")
 	b, _ := os.ReadFile(filepath.Join(out, "config.json"))
-	for _, want := range []string{`"epochs": 3`, `"batch_size": 100`} {
+	for _, want := range []string{`"epochs": 3`, `"batch": 100`, `"hidden": "8,8"`} {
 		if !strings.Contains(string(b), want) {
-			t.Errorf("config.json lacks %s", want)
+			t.Errorf("config.json lacks %s:\n%s", want, b)
 		}
+	}
+	// config.json passes back to --config and reproduces the run.
+	out2 := filepath.Join(dir, "out2")
+	mustRun(t, "run", "--config", filepath.Join(out, "config.json"), "--out", out2, "-q")
+	a, _ := os.ReadFile(filepath.Join(out, "samples.npy"))
+	c, _ := os.ReadFile(filepath.Join(out2, "samples.npy"))
+	if len(a) == 0 || !bytes.Equal(a, c) {
+		t.Error("a run from config.json drew other samples")
 	}
 	for _, f := range []string{"samples.npy", "fig_scatter.png", "fig_density2d.png", "fig_marginals.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {

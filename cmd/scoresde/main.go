@@ -72,21 +72,6 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return 2
 }
 
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintf(stderr, "scoresde: %v\n", err)
-	var ue usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	if errors.Is(err, context.Canceled) {
-		return 130
-	}
-	return 1
-}
-
 func topUsage(w io.Writer) {
 	fmt.Fprintln(w, "scoresde trains score-based diffusion models (SDE formulation) on low-dimensional data.")
 	fmt.Fprintln(w, "\nUsage: scoresde COMMAND [flags]\n\nCommands:")

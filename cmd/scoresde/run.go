@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"scoresde/config"
@@ -20,11 +23,13 @@ type common struct {
 	configFile string
 	set        map[string]bool // flags given on the command line or in the config file
 	stderr     io.Writer
+	fs         *flag.FlagSet
 }
 
 func commonFlags(fs *flag.FlagSet, c *common, stderr io.Writer) {
 	c.stderr = stderr
-	fs.BoolVar(&c.quiet, "q", false, "quiet: no progress bars or warnings")
+	c.fs = fs
+	fs.BoolVar(&c.quiet, "q", false, "quiet: no progress bars, warnings or text summary (errors still print; --json still prints)")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON on stdout")
 	fs.StringVar(&c.configFile, "config", "", "JSON or YAML file of flag values (keys are flag names); flags given on the command line win")
 }
@@ -44,11 +49,16 @@ func finishFlags(fs *flagSet, args []string, c *common) error {
 	return nil
 }
 
+// notConfig are the flags config.json leaves out: they say how to run,
+// not what to compute.
+var notConfig = []string{"config", "q", "json", "resume", "overwrite"}
+
 func (c common) options(stderr io.Writer) pipeline.Options {
-	if c.quiet {
-		return pipeline.Options{}
+	o := pipeline.Options{SaveConfig: func(path string) error { return config.Save(path, c.fs, notConfig...) }}
+	if !c.quiet {
+		o.Progress = stderr
 	}
-	return pipeline.Options{Progress: stderr}
+	return o
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,13 +70,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	trainFlags(fs.FlagSet, &cfg)
 	sampleFlags(fs.FlagSet, &cfg)
 	evalFlags(fs.FlagSet, &cfg)
+	gapFlag(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	checkpointFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	ds, err := prepareJob(&cfg, &cm)
+	ds, err := prepareJob(ctx, &cfg, &cm)
 	if err != nil {
 		return err
 	}
@@ -74,22 +85,36 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if cm.quiet && !cm.jsonOut {
+		return nil
+	}
 	return printSummary(stdout, res, cm.jsonOut)
 }
 
 // prepareJob checks the configuration, reads or generates the data and
 // makes the output folder: everything that can fail on bad input, before
 // any work starts, as usage errors.
-func prepareJob(cfg *pipeline.Config, cm *common) (*data.Set, error) {
+func prepareJob(ctx context.Context, cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, usage(err)
+	}
+	if err := checkFiles(cfg); err != nil {
+		return nil, usage(err)
+	}
+	if err := checkMemory(cfg, 1); err != nil {
 		return nil, usage(err)
 	}
 	// A data file's scale is unknown: the notebook's eta_max is kept only
 	// when it covers the data, unless the user chose it.
 	cfg.EtaMaxAuto = cfg.Data.File != "" && !cm.set["eta-max"]
-	ds, err := loadInput(cfg, cm)
+	ds, err := loadInput(ctx, cfg, cm)
 	if err != nil {
 		return nil, err
+	}
+	if ds.D > 1 {
+		if err := checkMemory(cfg, ds.D); err != nil {
+			return nil, usage(err)
+		}
 	}
 	if err := pipeline.PrepareOut(cfg.Out); err != nil {
 		return nil, usage(err)
@@ -97,9 +122,52 @@ func prepareJob(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	return ds, nil
 }
 
+// checkFiles checks the input files the flags name exist, before the data
+// are generated.
+func checkFiles(cfg *pipeline.Config) error {
+	if cfg.Resume != "" {
+		if _, err := os.Stat(cfg.Resume); err != nil {
+			return fmt.Errorf("--resume: cannot read checkpoint %s (%v); pass the checkpoint.json of an earlier run", cfg.Resume, errors.Unwrap(err))
+		}
+	}
+	return nil
+}
+
+// checkMemory refuses a run whose estimated memory exceeds the machine's.
+func checkMemory(cfg *pipeline.Config, d int) error {
+	total := sysMemory()
+	if total == 0 {
+		return nil
+	}
+	if need := cfg.MemoryNeed(d); need > total {
+		return fmt.Errorf("--hidden %s needs about %.3g GB of memory (weights, optimiser state, checkpoints), more than this machine's %.3g GB; choose narrower layers", intList{&cfg.Net.Hidden}.String(), need/1e9, total/1e9)
+	}
+	return nil
+}
+
+// sysMemory is the machine's total memory in bytes, 0 when unknown.
+func sysMemory() float64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kb, err := strconv.ParseFloat(f[1], 64)
+			if err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
 // loadInput reads or generates the training data, as a usage error on bad input.
-func loadInput(cfg *pipeline.Config, cm *common) (*data.Set, error) {
-	ds, err := pipeline.LoadData(cfg.Data)
+func loadInput(ctx context.Context, cfg *pipeline.Config, cm *common) (*data.Set, error) {
+	ds, err := pipeline.LoadDataContext(ctx, cfg.Data)
+	if errors.Is(err, pipeline.ErrInterrupted) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, usage(err)
 	}
@@ -120,8 +188,8 @@ func loadInput(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	if note != "" && !cm.quiet && cm.stderr != nil {
 		fmt.Fprintf(cm.stderr, "note: %s\n", note)
 	}
-	if cfg.Train.Epochs > 0 && ds.Len() < cfg.Train.BatchSize {
-		return nil, usage(fmt.Errorf("batch size %d exceeds the %d data points; lower --batch", cfg.Train.BatchSize, ds.Len()))
+	if err := cfg.ValidateData(ds); err != nil {
+		return nil, usage(err)
 	}
 	return ds, nil
 }

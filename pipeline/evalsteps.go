@@ -1,0 +1,88 @@
+package pipeline
+
+import (
+	"context"
+	"strings"
+
+	"scoresde/data"
+	"scoresde/exact"
+)
+
+// evaluateSteps is Evaluate in the order Run needs it: first the metrics of
+// samples against data, handed to written (so they reach the disk before
+// anything optional runs), then each optional metric through optional,
+// which notes a failure instead of failing the run.
+func evaluateSteps(ctx context.Context, cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt Options,
+	optional func(what string, fn func() error) error, written func(*Evaluation) error) (*Evaluation, error) {
+	var m *Metrics
+	err := interruptible(ctx, "metrics", func() (err error) {
+		m, err = sampleMetrics(ds, smp, cfg.Splits)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ev := &Evaluation{Metrics: m}
+	if err := written(ev); err != nil {
+		return nil, err
+	}
+	err = optional("comparison with the exact target", func() error {
+		g, name, err := truthFor(cfg, ds.D)
+		if err != nil || g == nil {
+			return err
+		}
+		tm, err := truthMetrics(g, name, ds, smp, cfg.Splits)
+		if err != nil {
+			return err
+		}
+		ev.Gibbs, m.Truth = g, tm
+		return nil
+	})
+	if err != nil || model == nil {
+		return ev, err
+	}
+	err = optional("optimality gap", func() error {
+		// The gap compares the network with the optimum for the data it saw.
+		var probe *exact.LossProbe
+		if trained != nil {
+			probe = trained.Probe
+		}
+		if probe == nil {
+			var err error
+			if probe, err = newProbe(cfg, model.SDE, model.Centre(ds, 0)); err != nil {
+				return err
+			}
+		}
+		o, err := optimality(probe, model.Centred())
+		if err != nil {
+			return err
+		}
+		if trained != nil {
+			o.History = trained.GapHistory
+		}
+		ev.Probe, m.Optimality = probe, o
+		ev.Optimum = &shiftedScore{inner: probe.Optimum(), sde: model.SDE, shift: model.Shift}
+		return nil
+	})
+	if err != nil || !cfg.NLL {
+		return ev, err
+	}
+	err = optional("likelihood (NLL)", func() error {
+		held, what, err := heldOut(cfg, ds)
+		if err != nil {
+			return err
+		}
+		nll, err := likelihood(model, held, what, cfg.Sample, opt)
+		if err != nil {
+			return err
+		}
+		m.NLL = nll
+		return nil
+	})
+	return ev, err
+}
+
+// oneLine joins a multi-line message into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}

@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+
+	"scoresde/data"
+	"scoresde/exact"
+	"scoresde/langevin"
+	"scoresde/sde"
+)
+
+// minEtaMin is the smallest VE η_min accepted: below it s(t)² and the
+// kernel sums of the exact optimum underflow in float64.
+const minEtaMin = 1e-100
+
+// ValidateData checks the settings that depend on the data, after they
+// are read and before any work: the batch size against their number and
+// the exact target against their dimension. It does no I/O.
+func (c Config) ValidateData(ds *data.Set) error {
+	if c.Train.Epochs > 0 && ds.Len() < c.Train.BatchSize {
+		return &SettingError{Key: "train.batch_size", Msg: fmt.Sprintf("batch size %d exceeds the %d data points", c.Train.BatchSize, ds.Len())}
+	}
+	if c.Truth == "" || c.Truth == "none" || (c.Truth == "auto" && c.Data.File != "") {
+		return nil
+	}
+	name := c.Truth
+	if name == "auto" {
+		name = c.Data.Potential
+	}
+	p, _, err := langevin.ByName(name)
+	if err != nil {
+		return &SettingError{Key: "truth", Msg: err.Error()}
+	}
+	if p.Dim() != ds.D {
+		return &SettingError{Key: "truth", Msg: fmt.Sprintf("potential %s is %d-dimensional but the data have dimension %d", name, p.Dim(), ds.D)}
+	}
+	if ds.D != 1 {
+		if c.Truth == "auto" {
+			return nil // the exact target is evaluated for 1-D data only
+		}
+		return &SettingError{Key: "truth", Msg: fmt.Sprintf("the exact target is evaluated for 1-D data only, these have dimension %d", ds.D)}
+	}
+	if _, err := exact.NewGibbs(p, c.Data.Beta); err != nil {
+		return &SettingError{Key: "data.beta", Msg: fmt.Sprintf("the Gibbs density exp(−βV) of %s at β = %v cannot be normalised on a grid (β too small or too large for its wells)", name, c.Data.Beta)}
+	}
+	return nil
+}
+
+// MemoryNeed estimates the peak bytes a run of cfg on data of dimension d
+// holds: the weights and their copies (gradient, Adam moments, average,
+// the untrained and sampling networks), a checkpoint's JSON text, and the
+// activations of a training batch and of the samples.
+func (c Config) MemoryNeed(d int) float64 {
+	params, width, in := 0.0, 0.0, float64(d+1)
+	for _, h := range c.Net.Hidden {
+		params += in*float64(h) + float64(h)
+		width += float64(h)
+		in = float64(h)
+	}
+	params += in*float64(d) + float64(d)
+	const copies = 7              // float32 weights, gradient, M, V, EMA, two clones
+	const checkpoint = 4 * 12 * 2 // four arrays as ~12-byte decimals, encoded twice
+	rows := float64(c.Train.BatchSize) + float64(min(c.Sample.N, 1<<16))
+	return params*(4*copies+checkpoint) + rows*width*4*3
+}
+
+// coverageSlack is how far the data's diameter may exceed η_max before
+// warnCoverage speaks. Song & Ermon's η_max ≥ diameter is a rule of
+// thumb: the notebook's own setting (diameter 2.17, η_max 2) reaches
+// W1 0.0065 to its data, so a warning there on every default run is noise.
+const coverageSlack = 1.25
+
+// checkCoverage warns (through warnCoverage) when the VE prior falls
+// clearly short of the data.
+func checkCoverage(w io.Writer, ds *data.Set, s sde.SDE) {
+	ve, ok := s.(sde.VE)
+	if !ok || w == nil {
+		return
+	}
+	if Diameter(ds) > coverageSlack*ve.EtaMax {
+		warnCoverage(w, ds, s)
+	}
+}
