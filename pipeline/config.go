@@ -154,6 +154,9 @@ func (c Config) Validate() error {
 	if c.Train.MinTime >= sd.T() {
 		return fmt.Errorf("minimum training time --min-time %v must be below T = %v", c.Train.MinTime, sd.T())
 	}
+	if err := c.validatePC(sd); err != nil {
+		return err
+	}
 	if c.SDE.Name == "ve" && c.SDE.EtaMin < minEtaMin {
 		return &SettingError{Key: "sde.eta_min", Msg: fmt.Sprintf("η_min %v is too small to compute with (its square underflows); use at least %v", c.SDE.EtaMin, minEtaMin)}
 	}

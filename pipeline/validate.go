@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"scoresde/data"
 	"scoresde/exact"
@@ -81,4 +82,31 @@ func checkCoverage(w io.Writer, ds *data.Set, s sde.SDE) {
 	if Diameter(ds) > coverageSlack*ve.EtaMax {
 		warnCoverage(w, ds, s)
 	}
+}
+
+// validatePC checks the predictor–corrector's Langevin step factor
+// 1 + 2a(t)Δt stays positive over [ε, T] (the sampler refuses it after
+// training otherwise), by the largest −a(t) on a fine grid.
+func (c Config) validatePC(s sde.SDE) error {
+	if c.Sample.Method != "pc" {
+		return nil
+	}
+	eps := c.Sample.Eps
+	if eps <= 0 {
+		eps = s.MinTime()
+	}
+	worst := 0.0
+	const n = 1000
+	for i := range n + 1 {
+		t := eps + (s.T()-eps)*float64(i)/n
+		worst = max(worst, -s.DriftCoef(t))
+	}
+	if worst == 0 {
+		return nil
+	}
+	need := int(math.Floor(2*worst*(s.T()-eps))) + 1
+	if c.Sample.Steps < need {
+		return &SettingError{Key: "sample.steps", Msg: fmt.Sprintf("the pc sampler's corrector needs at least %d steps with the %s SDE (its factor 1 + 2a(t)Δt must stay positive), got %d", need, s.Name(), c.Sample.Steps)}
+	}
+	return nil
 }

@@ -27,6 +27,8 @@ var flagOf = map[string]string{
 	"net.hidden": "hidden", "train.batch_size": "batch", "train.epochs": "epochs", "train.lr": "lr",
 	"train.min_time": "min-time", "train.weighting": "weighting", "train.ema": "ema",
 	"seed": "seed", "center": "center", "truth": "truth",
+	"sample.n": "n", "sample.steps": "steps", "sample.method": "sampler", "sample.ode_solver": "ode-solver",
+	"sample.corrector_steps": "corrector-steps", "sample.snr": "snr", "sample.eps": "eps",
 }
 
 func flagName(key string) string {
