@@ -126,6 +126,13 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"run", "--data", one}, "at least 2"},
 		{[]string{"run", "--data", constant}, "every point"},
 		{[]string{"run", "--config", badCfg}, `did you mean "epochs"`},
+		{[]string{"run", "--hidden", "16000,16000,16000"}, "--hidden"},
+		{[]string{"run", "--eta-min", "1e-300"}, "--eta-min"},
+		{[]string{"run", "--truth", "mullerbrown"}, "--truth"},
+		{[]string{"run", "--sde", "vp", "--sampler", "pc", "--steps", "10"}, "--steps"},
+		{[]string{"run", "--lr", "1e10", "--figures=false", "-q"}, "--lr"},
+		{[]string{"eval", "--model", filepath.Join(dir, "nope.json")}, "model"},
+		{[]string{"sample", "--model", bad}, "model"},
 	}
 	for _, c := range cases {
 		code, _, errs := run(t, c.args...)
