@@ -23,7 +23,9 @@ func TestRunWithoutPicturesStillSucceeds(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errs)
 		}
-		var sum struct{ Skipped []struct{ What, Reason string } }
+		var sum struct {
+			Skipped []struct{ What, Reason string }
+		}
 		if err := json.Unmarshal([]byte(out), &sum); err != nil {
 			t.Fatal(err)
 		}
