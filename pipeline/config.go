@@ -141,7 +141,7 @@ func (c Config) Validate() error {
 			return err
 		}
 		if c.Data.N < c.Train.BatchSize && c.Train.Epochs > 0 {
-			return fmt.Errorf("batch size %d exceeds the %d data points; lower --batch or raise --n-data", c.Train.BatchSize, c.Data.N)
+			return &SettingError{Key: "train.batch_size", Msg: fmt.Sprintf("batch size %d exceeds the %d data points to be generated; lower it or generate more points", c.Train.BatchSize, c.Data.N)}
 		}
 	}
 	sd, err := c.SDE.Build()
@@ -149,10 +149,10 @@ func (c Config) Validate() error {
 		return err
 	}
 	if c.Sample.Eps >= sd.T() || math.IsNaN(c.Sample.Eps) {
-		return fmt.Errorf("sampling end time --eps %v must be below T = %v", c.Sample.Eps, sd.T())
+		return &SettingError{Key: "sample.eps", Msg: fmt.Sprintf("sampling end time %v must be below T = %v", c.Sample.Eps, sd.T())}
 	}
 	if c.Train.MinTime >= sd.T() {
-		return fmt.Errorf("minimum training time --min-time %v must be below T = %v", c.Train.MinTime, sd.T())
+		return &SettingError{Key: "train.min_time", Msg: fmt.Sprintf("minimum training time %v must be below T = %v", c.Train.MinTime, sd.T())}
 	}
 	if err := c.validatePC(sd); err != nil {
 		return err
@@ -162,17 +162,17 @@ func (c Config) Validate() error {
 	}
 	for _, h := range c.Net.Hidden {
 		if h < 1 {
-			return fmt.Errorf("hidden layer widths must be ≥ 1, got %v", c.Net.Hidden)
+			return &SettingError{Key: "net.hidden", Msg: fmt.Sprintf("hidden layer widths must be ≥ 1, got %v", c.Net.Hidden)}
 		}
 	}
 	if len(c.Net.Hidden) == 0 {
-		return fmt.Errorf("the network needs at least one hidden layer")
+		return &SettingError{Key: "net.hidden", Msg: "the network needs at least one hidden layer"}
 	}
 	if err := c.Train.Validate(math.MaxInt); err != nil {
 		return err
 	}
 	if c.GapEvery < 0 {
-		return fmt.Errorf("gap interval must be ≥ 0 epochs, got %d", c.GapEvery)
+		return &SettingError{Key: "gap_every", Msg: fmt.Sprintf("gap interval must be ≥ 0 epochs, got %d", c.GapEvery)}
 	}
 	if c.Truth != "auto" && c.Truth != "none" && c.Truth != "" {
 		if _, _, err := langevin.ByName(c.Truth); err != nil {
@@ -180,40 +180,40 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.CheckpointEvery < 0 {
-		return fmt.Errorf("checkpoint interval must be ≥ 0 epochs, got %d", c.CheckpointEvery)
+		return &SettingError{Key: "checkpoint_every", Msg: fmt.Sprintf("checkpoint interval must be ≥ 0 epochs, got %d", c.CheckpointEvery)}
 	}
 	s := c.Sample
 	switch {
 	case s.N < 1:
-		return fmt.Errorf("number of samples must be ≥ 1, got %d", s.N)
+		return &SettingError{Key: "sample.n", Msg: fmt.Sprintf("number of samples must be ≥ 1, got %d", s.N)}
 	case s.Steps < 1:
-		return fmt.Errorf("number of sampling steps must be ≥ 1, got %d", s.Steps)
+		return &SettingError{Key: "sample.steps", Msg: fmt.Sprintf("number of sampling steps must be ≥ 1, got %d", s.Steps)}
 	case s.CorrectorSteps < 0:
-		return fmt.Errorf("corrector steps must be ≥ 0, got %d", s.CorrectorSteps)
+		return &SettingError{Key: "sample.corrector_steps", Msg: fmt.Sprintf("corrector steps must be ≥ 0, got %d", s.CorrectorSteps)}
 	case !(s.SNR > 0):
-		return fmt.Errorf("snr must be positive, got %v", s.SNR)
+		return &SettingError{Key: "sample.snr", Msg: fmt.Sprintf("snr must be positive, got %v", s.SNR)}
 	case !(s.RTol > 0) || !(s.ATol > 0):
 		return fmt.Errorf("rtol and atol must be positive, got %v and %v", s.RTol, s.ATol)
 	}
 	switch s.Method {
 	case "em", "rd", "pc", "ode":
 	default:
-		return fmt.Errorf("unknown sampler %q; choose em, rd, pc or ode", s.Method)
+		return &SettingError{Key: "sample.method", Msg: fmt.Sprintf("unknown sampler %q; choose em, rd, pc or ode", s.Method)}
 	}
 	switch s.ODESolver {
 	case "rk45", "heun", "rk4":
 	default:
-		return fmt.Errorf("unknown ODE solver %q; choose rk45, heun or rk4", s.ODESolver)
+		return &SettingError{Key: "sample.ode_solver", Msg: fmt.Sprintf("unknown ODE solver %q; choose rk45, heun or rk4", s.ODESolver)}
 	}
 	for i := 1; i < len(c.Splits); i++ {
 		if !(c.Splits[i] > c.Splits[i-1]) {
-			return fmt.Errorf("split points must increase, got %v", c.Splits)
+			return &SettingError{Key: "splits", Msg: fmt.Sprintf("split points must increase, got %v", c.Splits)}
 		}
 	}
 	switch c.Format {
 	case "csv", "tsv", "txt", "npy":
 	default:
-		return fmt.Errorf("unknown output format %q; choose csv, tsv, txt or npy", c.Format)
+		return &SettingError{Key: "format", Msg: fmt.Sprintf("unknown output format %q; choose csv, tsv, txt or npy", c.Format)}
 	}
 	return nil
 }

@@ -1,10 +1,8 @@
 package pipeline
 
 import (
-	"context"
 	"strings"
 
-	"scoresde/data"
 	"scoresde/exact"
 )
 
@@ -12,8 +10,11 @@ import (
 // samples against data, handed to written (so they reach the disk before
 // anything optional runs), then each optional metric through optional,
 // which notes a failure instead of failing the run.
-func evaluateSteps(ctx context.Context, cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt Options,
-	optional func(what string, fn func() error) error, written func(*Evaluation) error) (*Evaluation, error) {
+//
+// It reads the run's settings, data, samples, model and training record
+// (r.trained may be nil) from r.
+func (r *runner) evaluateSteps(written func(*Evaluation) error) (*Evaluation, error) {
+	ctx, cfg, ds, smp, model, trained, opt, optional := r.ctx, r.cfg, r.ds, r.res.Samples, r.model, r.trained, r.opt, r.optional
 	var m *Metrics
 	err := interruptible(ctx, "metrics", func() (err error) {
 		m, err = sampleMetrics(ds, smp, cfg.Splits)

@@ -101,22 +101,22 @@ func (q *drawQueue) run() error {
 	return errors.Join(errs...)
 }
 
-// drawFigures writes the notebook's figures (d = 1) or their 2-D and
-// marginal counterparts, returning the files written.
-func drawFigures(cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sampler.Result,
-	untrained, trained sampler.Score, losses []float64, ev *Evaluation) ([]string, error) {
-	q := &drawQueue{dir: cfg.Out}
-	if err := queueFigures(q, cfg, s, ds, fwd, smp, untrained, trained, losses, ev); err != nil {
-		return nil, err
-	}
-	if err := q.run(); err != nil {
-		return nil, err
-	}
-	return q.files, nil
+// figureInputs is what the figures of a run show.
+type figureInputs struct {
+	cfg                Config
+	s                  sde.SDE
+	ds                 *data.Set
+	fwd                *forwardView
+	smp                *sampler.Result
+	untrained, trained sampler.Score
+	losses             []float64
+	ev                 *Evaluation
 }
 
-func queueFigures(q *drawQueue, cfg Config, s sde.SDE, ds *data.Set, fwd *forwardView, smp *sampler.Result,
-	untrained, trained sampler.Score, losses []float64, ev *Evaluation) error {
+// queueFigures queues the notebook's figures (d = 1) or their 2-D and
+// marginal counterparts.
+func queueFigures(q *drawQueue, in figureInputs) error {
+	cfg, s, ds, fwd, smp, untrained, trained, losses, ev := in.cfg, in.s, in.ds, in.fwd, in.smp, in.untrained, in.trained, in.losses, in.ev
 	q.add("fig4_loss", func(p string) error { return figures.Loss(p, losses) })
 	if o := ev.Metrics.Optimality; o != nil {
 		gapFigures(q, o)

@@ -148,8 +148,8 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 			return nil, nil, err
 		}
 	}
-	r.res.Samples = smp
-	ev, err := evaluateSteps(ctx, r.cfg, ds, smp, model, nil, opt, r.optional, func(ev *Evaluation) error {
+	r.res.Samples, r.model = smp, model
+	ev, err := r.evaluateSteps(func(ev *Evaluation) error {
 		r.res.Metrics = ev.Metrics
 		if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 			return err

@@ -131,11 +131,11 @@ func LoadDataContext(ctx context.Context, cfg DataConfig) (ds *data.Set, err err
 // PrepareOut creates the output folder and checks it is writable.
 func PrepareOut(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create output folder %s: %v; choose a writable --out", dir, err)
+		return fmt.Errorf("cannot create output folder %s: %w; choose a writable --out", dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".write-test*")
 	if err != nil {
-		return fmt.Errorf("output folder %s is not writable: %v; choose a writable --out", dir, err)
+		return fmt.Errorf("output folder %s is not writable: %w; choose a writable --out", dir, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())
@@ -359,7 +359,7 @@ func (r *runner) sample() error {
 // writes them with config.json and timing.json; then the optional ones
 // (exact target, optimality gap, likelihood), rewriting metrics.json.
 func (r *runner) evaluate() error {
-	ev, err := evaluateSteps(r.ctx, r.cfg, r.ds, r.res.Samples, r.model, r.trained, r.opt, r.optional, func(ev *Evaluation) error {
+	ev, err := r.evaluateSteps(func(ev *Evaluation) error {
 		r.res.Metrics = ev.Metrics
 		return r.writeResults()
 	})
@@ -389,7 +389,7 @@ func (r *runner) figures() error {
 	}
 	q := &drawQueue{dir: r.cfg.Out}
 	err := interruptible(r.ctx, "figures", func() error {
-		return queueFigures(q, r.cfg, r.sde, r.ds, r.fwd, r.smp, r.untrained, r.model, r.res.Losses, r.ev)
+		return queueFigures(q, figureInputs{r.cfg, r.sde, r.ds, r.fwd, r.smp, r.untrained, r.model, r.res.Losses, r.ev})
 	})
 	if r.ctx.Err() != nil {
 		return err

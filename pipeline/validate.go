@@ -51,7 +51,8 @@ func (c Config) ValidateData(ds *data.Set) error {
 // MemoryNeed estimates the peak bytes a run of cfg on data of dimension d
 // holds: the weights and their copies (gradient, Adam moments, average,
 // the untrained and sampling networks), a checkpoint's JSON text, and the
-// activations of a training batch and of the samples.
+// activations of a training batch and of the samples, and the data and
+// samples themselves (with the forward and reverse snapshots of figures).
 func (c Config) MemoryNeed(d int) float64 {
 	params, width, in := 0.0, 0.0, float64(d+1)
 	for _, h := range c.Net.Hidden {
@@ -63,7 +64,8 @@ func (c Config) MemoryNeed(d int) float64 {
 	const copies = 7              // float32 weights, gradient, M, V, EMA, two clones
 	const checkpoint = 4 * 12 * 2 // four arrays as ~12-byte decimals, encoded twice
 	rows := float64(c.Train.BatchSize) + float64(min(c.Sample.N, 1<<16))
-	return params*(4*copies+checkpoint) + rows*width*4*3
+	points := 3*float64(c.Data.N) + float64(c.Sample.N)*float64(2+2*len(FigureTimes))
+	return params*(4*copies+checkpoint) + rows*width*4*3 + points*float64(d)*8
 }
 
 // coverageSlack is how far the data's diameter may exceed η_max before

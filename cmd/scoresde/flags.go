@@ -109,7 +109,7 @@ func sampleFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Float64Var(&c.Sample.SNR, "snr", c.Sample.SNR, "pc: corrector signal-to-noise ratio")
 	fs.Float64Var(&c.Sample.RTol, "rtol", c.Sample.RTol, "ode rk45 / likelihood: relative tolerance")
 	fs.Float64Var(&c.Sample.ATol, "atol", c.Sample.ATol, "ode rk45 / likelihood: absolute tolerance")
-	fs.BoolVar(&c.Sample.Denoise, "denoise", c.Sample.Denoise, "finish with one denoising step x + std(ε)²·s(x,ε)")
+	fs.BoolVar(&c.Sample.Denoise, "denoise", c.Sample.Denoise, "finish with one denoising step x ← (x + std(ε)²·s(x,ε))/m(ε), the posterior mean (m(ε) = 1 for VE)")
 	fs.Float64Var(&c.Sample.Eps, "eps", c.Sample.Eps, "end time of sampling; negative: the SDE's default")
 }
 

@@ -140,7 +140,7 @@ func checkMemory(cfg *pipeline.Config, d int) error {
 		return nil
 	}
 	if need := cfg.MemoryNeed(d); need > total {
-		return fmt.Errorf("--hidden %s needs about %.3g GB of memory (weights, optimiser state, checkpoints), more than this machine's %.3g GB; choose narrower layers", intList{&cfg.Net.Hidden}.String(), need/1e9, total/1e9)
+		return fmt.Errorf("this run needs about %.3g GB of memory (--hidden %s: weights, optimiser state, checkpoints; --n-data %d, --n %d: points), more than this machine's %.3g GB; choose narrower layers or fewer points", need/1e9, intList{&cfg.Net.Hidden}.String(), cfg.Data.N, cfg.Sample.N, total/1e9)
 	}
 	return nil
 }
