@@ -6,9 +6,27 @@ import (
 	"fmt"
 )
 
+// Error messages name what failed in the user's terms, without a package
+// prefix and without naming command-line flags (settings are named by
+// their config.json keys in SettingError); the command line adds its
+// "scoresde: " prefix and the flag advice.
+
 // ErrInterrupted is returned (wrapped) when the run's context is cancelled:
 // what was complete is on disk, the rest was not done.
 var ErrInterrupted = errors.New("interrupted")
+
+// TrainingInterrupted is the ErrInterrupted of training: the checkpoint
+// it saved continues the run.
+type TrainingInterrupted struct {
+	Epoch      int
+	Checkpoint string
+}
+
+func (e *TrainingInterrupted) Error() string {
+	return fmt.Sprintf("training interrupted after epoch %d; checkpoint saved to %s", e.Epoch, e.Checkpoint)
+}
+
+func (e *TrainingInterrupted) Unwrap() error { return ErrInterrupted }
 
 // InputError marks a failure caused by the caller's input — settings,
 // data, model or checkpoint files — rather than by the machine.

@@ -322,6 +322,9 @@ func (r *runner) train() error {
 	if r.trained, err = Train(r.ctx, cfg, s, r.untrained.Centre(ds, 0), net, r.opt); err != nil {
 		return err
 	}
+	if r.trained.GapErr != nil {
+		r.skip("optimality gap during training", r.trained.GapErr)
+	}
 	st := r.trained.State
 	r.res.Losses = st.Losses
 	r.model = &Model{Net: samplingNet(st), SDE: s, Shift: shift, Warp: warp}
@@ -557,13 +560,18 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 	}
 	defer tr.Close()
 	out.warp = sde.NewTimeWarp(s, tr.MinTime())
-	if cfg.GapEvery > 0 {
+	// The gap is an optional metric: when it cannot be measured, training
+	// goes on without it and GapErr says why.
+	gapOn := cfg.GapEvery > 0
+	gapOff := func(err error) {
+		out.GapErr, out.Probe, gapOn = err, nil, false
+	}
+	if gapOn {
 		if out.Probe, err = newProbe(cfg, s, ds); err != nil {
-			return nil, err
-		}
-		if st.Epoch == 0 {
+			gapOff(err)
+		} else if st.Epoch == 0 {
 			if err := out.measureGap(st); err != nil {
-				return nil, err
+				gapOff(err)
 			}
 		}
 	}
@@ -577,9 +585,9 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 		if err := tr.CheckDiverged(); err != nil {
 			return err
 		}
-		if cfg.GapEvery > 0 && (st.Epoch%cfg.GapEvery == 0 || st.Epoch == cfg.Train.Epochs) {
+		if gapOn && (st.Epoch%cfg.GapEvery == 0 || st.Epoch == cfg.Train.Epochs) {
 			if err := out.measureGap(st); err != nil {
-				return err
+				gapOff(err)
 			}
 		}
 		if cfg.CheckpointEvery > 0 && st.Epoch%cfg.CheckpointEvery == 0 {
@@ -593,7 +601,7 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 			if serr := save(); serr != nil {
 				return nil, fmt.Errorf("interrupted at epoch %d and the checkpoint could not be saved: %w", st.Epoch, serr)
 			}
-			return nil, fmt.Errorf("training after epoch %d: %w; checkpoint saved, continue with --resume %s", st.Epoch, ErrInterrupted, ckpt)
+			return nil, &TrainingInterrupted{Epoch: st.Epoch, Checkpoint: ckpt}
 		}
 		bar.Finish(st.Epoch*steps, "stopped")
 		if errors.Is(err, train.ErrDiverged) {
@@ -621,6 +629,7 @@ type Trained struct {
 	State      *train.State
 	Probe      *exact.LossProbe
 	GapHistory []GapPoint
+	GapErr     error // why the gap was not measured during training
 	warp       sde.TimeWarp
 }
 

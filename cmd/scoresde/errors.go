@@ -64,7 +64,10 @@ func isUsage(err error) bool {
 func advice(err error) string {
 	var se *pipeline.SettingError
 	var me *pipeline.MismatchError
+	var ti *pipeline.TrainingInterrupted
 	switch {
+	case errors.As(err, &ti):
+		return fmt.Sprintf("%v; continue with --resume %s", err, ti.Checkpoint)
 	case errors.As(err, &se):
 		return fmt.Sprintf("%s: %s", flagName(se.Key), se.Msg)
 	case errors.As(err, &me):
