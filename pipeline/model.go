@@ -115,6 +115,7 @@ func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options)
 	m.SDE.SamplePrior(rng, x)
 	bar := progress.New(opt.Progress, "sample", "score evals", expectedNFE(sc))
 	o := samplerOptions(sc, keep)
+	o.Stop = opt.stop()
 	res, err := sampler.Sample(m.SDE, &countingScore{inner: m.Centred(), bar: bar, ctx: opt.ctx}, x, o, rng)
 	if err != nil {
 		return nil, err

@@ -42,6 +42,14 @@ type Options struct {
 	ctx context.Context // set by the jobs: score evaluations stop when it is done
 }
 
+// stop is the sampler's Stop for the job's context (nil: never).
+func (o Options) stop() func() bool {
+	if o.ctx == nil {
+		return nil
+	}
+	return func() bool { return o.ctx.Err() != nil }
+}
+
 // writeConfig writes config.json for cfg.
 func (o Options) writeConfig(path string, cfg any) error {
 	if o.SaveConfig != nil {

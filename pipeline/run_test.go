@@ -76,3 +76,48 @@ func TestRunInterruptedInEachPhase(t *testing.T) {
 		})
 	}
 }
+
+// A file that cannot be written is the machine's failure, not the input's.
+func TestRunWriteFailureIsNotInput(t *testing.T) {
+	cfg := Default()
+	cfg.Out = t.TempDir()
+	cfg.Data.N, cfg.Train.BatchSize, cfg.Train.Epochs = 400, 100, 1
+	cfg.Sample.N, cfg.Sample.Steps, cfg.Figures, cfg.NLL = 50, 5, false, false
+	opt := Options{OnPhase: func(name string) {
+		if name == "sample" {
+			// A folder where the samples file goes: the rename fails.
+			os.Mkdir(filepath.Join(cfg.Out, "samples.csv"), 0o755)
+		}
+	}}
+	_, err := Run(context.Background(), cfg, nil, opt)
+	if err == nil || IsInput(err) || errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want a machine failure", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, "model.json")); err != nil {
+		t.Error("the model of the completed training is gone")
+	}
+}
+
+// An unfinished run's checkpoint survives a fresh run into its folder.
+func TestClaimOutKeepsUnfinishedCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	ck := filepath.Join(dir, CheckpointName)
+	os.WriteFile(ck, []byte(`{"epoch": 644}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "model.json"), []byte(`{"epochs": 245}`), 0o644)
+	if err := ClaimOut(dir, false, ""); !errors.Is(err, ErrUnfinished) || !IsInput(err) {
+		t.Fatalf("err = %v, want ErrUnfinished", err)
+	}
+	if err := ClaimOut(dir, false, ck); err != nil {
+		t.Fatalf("resuming it: %v", err)
+	}
+	if _, err := os.Stat(ck); err != nil {
+		t.Fatal("the resumed checkpoint was removed")
+	}
+	os.WriteFile(filepath.Join(dir, "model.json"), []byte(`{"epochs": 644}`), 0o644)
+	if err := ClaimOut(dir, false, ""); err != nil {
+		t.Fatalf("a finished run's folder: %v", err)
+	}
+	if _, err := os.Stat(ck); err == nil {
+		t.Error("the finished run's checkpoint stayed beside the new run")
+	}
+}

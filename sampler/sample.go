@@ -153,6 +153,9 @@ func ReverseDiffusion(s sde.SDE, score Score, x []float64, o Options, rng *rand.
 	sc := make([]float64, len(x))
 	snap.at(0, x)
 	for i := range o.N {
+		if o.stopped() {
+			return nil, ErrStopped
+		}
 		t, tn := timeAt(s, eps, o.N, i), timeAt(s, eps, o.N, i+1)
 		score.Score(x, t, sc)
 		r := s.MeanScale(t) / s.MeanScale(tn)
@@ -203,6 +206,9 @@ func PredictorCorrector(s sde.SDE, score Score, x []float64, o Options, rng *ran
 	sq := math.Sqrt(dt)
 	snap.at(0, x)
 	for i := range o.N {
+		if o.stopped() {
+			return nil, ErrStopped
+		}
 		t, tn := timeAt(s, eps, o.N, i), timeAt(s, eps, o.N, i+1)
 		score.Score(x, t, sc)
 		g, a := s.Diffusion(t), s.DriftCoef(t)

@@ -14,6 +14,7 @@
 package sampler
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -84,7 +85,15 @@ type Options struct {
 	// the posterior mean E[x₀ | x_ε] under the model; it costs one more
 	// score evaluation.
 	Denoise bool
+	// Stop, when set, is asked once per step of the stochastic samplers;
+	// true ends sampling with ErrStopped (a SIGINT, say).
+	Stop func() bool
 }
+
+// ErrStopped is returned when Options.Stop asked sampling to end.
+var ErrStopped = errors.New("sampler: stopped")
+
+func (o Options) stopped() bool { return o.Stop != nil && o.Stop() }
 
 func (o Options) validate() error {
 	if o.N < 1 {
@@ -134,6 +143,9 @@ func EulerMaruyama(s sde.SDE, score Score, x []float64, o Options, rng *rand.Ran
 	sq := math.Sqrt(dt)
 	snap.at(0, x)
 	for i := range o.N {
+		if o.stopped() {
+			return nil, ErrStopped
+		}
 		t := s.T() - float64(i)*dt
 		score.Score(x, t, sc)
 		g := s.Diffusion(t)

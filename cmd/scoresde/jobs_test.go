@@ -198,3 +198,54 @@ func TestOutputsIndependentOfGOMAXPROCS(t *testing.T) {
 		}
 	}
 }
+
+// SIGTERM while sampling ends the program within a few seconds with exit
+// 130, keeping the trained model and writing no samples.
+func TestSigtermWhileSampling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "scoresde")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	// 400,000 points × 2000 steps: minutes of sampling if it ran on.
+	cmd := exec.Command(bin, append([]string{"run", "--epochs", "1", "--n", "400000", "--steps", "2000", "--figures=false", "--out", dir}, small...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "model.json")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no model after 60 s")
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // into the sampling loop
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("still running 20 s after SIGTERM")
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130; stderr %s", err, stderr.String())
+	}
+	t.Logf("ended %v after SIGTERM", time.Since(start))
+	if _, err := os.Stat(filepath.Join(dir, "samples.csv")); err == nil {
+		t.Error("samples written after SIGTERM")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
+		t.Error("the model did not survive")
+	}
+}
