@@ -140,6 +140,9 @@ func (c Config) Validate() error {
 		if err := lc.Validate(p); err != nil {
 			return err
 		}
+		if err := c.validateTruth(p.Dim()); err != nil {
+			return err
+		}
 		if c.Data.N < c.Train.BatchSize && c.Train.Epochs > 0 {
 			return &SettingError{Key: "train.batch_size", Msg: fmt.Sprintf("batch size %d exceeds the %d data points to be generated; lower it or generate more points", c.Train.BatchSize, c.Data.N)}
 		}

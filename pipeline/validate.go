@@ -22,6 +22,13 @@ func (c Config) ValidateData(ds *data.Set) error {
 	if c.Train.Epochs > 0 && ds.Len() < c.Train.BatchSize {
 		return &SettingError{Key: "train.batch_size", Msg: fmt.Sprintf("batch size %d exceeds the %d data points", c.Train.BatchSize, ds.Len())}
 	}
+	return c.validateTruth(ds.D)
+}
+
+// validateTruth checks the exact target against data of dimension d:
+// Validate calls it for generated data, whose dimension is the
+// potential's, ValidateData for a file.
+func (c Config) validateTruth(d int) error {
 	if c.Truth == "" || c.Truth == "none" || (c.Truth == "auto" && c.Data.File != "") {
 		return nil
 	}
@@ -33,14 +40,14 @@ func (c Config) ValidateData(ds *data.Set) error {
 	if err != nil {
 		return &SettingError{Key: "truth", Msg: err.Error()}
 	}
-	if p.Dim() != ds.D {
-		return &SettingError{Key: "truth", Msg: fmt.Sprintf("potential %s is %d-dimensional but the data have dimension %d", name, p.Dim(), ds.D)}
+	if p.Dim() != d {
+		return &SettingError{Key: "truth", Msg: fmt.Sprintf("potential %s is %d-dimensional but the data have dimension %d", name, p.Dim(), d)}
 	}
-	if ds.D != 1 {
+	if d != 1 {
 		if c.Truth == "auto" {
 			return nil // the exact target is evaluated for 1-D data only
 		}
-		return &SettingError{Key: "truth", Msg: fmt.Sprintf("the exact target is evaluated for 1-D data only, these have dimension %d", ds.D)}
+		return &SettingError{Key: "truth", Msg: fmt.Sprintf("the exact target is evaluated for 1-D data only, these have dimension %d", d)}
 	}
 	if _, err := exact.NewGibbs(p, c.Data.Beta); err != nil {
 		return &SettingError{Key: "data.beta", Msg: fmt.Sprintf("the Gibbs density exp(−βV) of %s at β = %v cannot be normalised on a grid (β too small or too large for its wells)", name, c.Data.Beta)}
