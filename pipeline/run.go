@@ -139,11 +139,11 @@ func LoadDataContext(ctx context.Context, cfg DataConfig) (ds *data.Set, err err
 // PrepareOut creates the output folder and checks it is writable.
 func PrepareOut(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create output folder %s: %w; choose a writable --out", dir, err)
+		return &SettingError{Key: "out", Msg: fmt.Sprintf("cannot create output folder %s (%v); choose a writable folder", dir, errors.Unwrap(err))}
 	}
 	f, err := os.CreateTemp(dir, ".write-test*")
 	if err != nil {
-		return fmt.Errorf("output folder %s is not writable: %w; choose a writable --out", dir, err)
+		return &SettingError{Key: "out", Msg: fmt.Sprintf("output folder %s is not writable (%v); choose a writable folder", dir, errors.Unwrap(err))}
 	}
 	f.Close()
 	return os.Remove(f.Name())

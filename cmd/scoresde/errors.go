@@ -29,7 +29,7 @@ var flagOf = map[string]string{
 	"seed": "seed", "center": "center", "truth": "truth",
 	"sample.n": "n", "sample.steps": "steps", "sample.method": "sampler", "sample.ode_solver": "ode-solver",
 	"sample.corrector_steps": "corrector-steps", "sample.snr": "snr", "sample.eps": "eps",
-	"gap_every": "gap-every", "checkpoint_every": "checkpoint-every", "splits": "splits", "format": "format",
+	"out": "out", "gap_every": "gap-every", "checkpoint_every": "checkpoint-every", "splits": "splits", "format": "format",
 }
 
 func flagName(key string) string {
