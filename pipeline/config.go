@@ -163,6 +163,9 @@ func (c Config) Validate() error {
 	if c.SDE.Name == "ve" && c.SDE.EtaMin < minEtaMin {
 		return &SettingError{Key: "sde.eta_min", Msg: fmt.Sprintf("η_min %v is too small to compute with (its square underflows); use at least %v", c.SDE.EtaMin, minEtaMin)}
 	}
+	if c.SDE.Name == "ve" && c.SDE.EtaMax > 1/minEtaMin {
+		return &SettingError{Key: "sde.eta_max", Msg: fmt.Sprintf("η_max %v is too large to compute with (the loss's weight s(t)² overflows); use at most %v", c.SDE.EtaMax, 1/minEtaMin)}
+	}
 	for _, h := range c.Net.Hidden {
 		if h < 1 {
 			return &SettingError{Key: "net.hidden", Msg: fmt.Sprintf("hidden layer widths must be ≥ 1, got %v", c.Net.Hidden)}

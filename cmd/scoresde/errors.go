@@ -77,7 +77,7 @@ func advice(err error) string {
 		return fmt.Sprintf("checkpoint %s was written with %s %s, this run has %s; resume with the same flags as the interrupted run", me.Checkpoint, flagName(me.Key), me.Saved, me.Now)
 	case errors.Is(err, pipeline.ErrUnfinished):
 		return err.Error() + "; continue it with --resume, or replace it with --overwrite"
-	case errors.Is(err, train.ErrDiverged):
+	case errors.Is(err, train.ErrDiverged) && !strings.Contains(err.Error(), "--lr"):
 		return err.Error() + "; lower --lr"
 	}
 	return err.Error()
