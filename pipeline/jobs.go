@@ -181,7 +181,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 				return err
 			}
 			if err != nil {
-				r.skip("some figures", err)
+				r.skip("figures comparing with the exact target", err)
 			}
 			_, err = q.runEach(ctx, r.skip)
 			return err

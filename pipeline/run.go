@@ -407,7 +407,7 @@ func (r *runner) figures() error {
 	}
 	if err != nil {
 		// The figures queued before the failure are still drawn.
-		r.skip("some figures", err)
+		r.skip("figures comparing with the exact target", err)
 	}
 	files, err := q.runEach(r.ctx, r.skip)
 	r.res.OutFiles = append(r.res.OutFiles, files...)
