@@ -15,6 +15,7 @@ import (
 	"scoresde/exact"
 	"scoresde/langevin"
 	"scoresde/nn"
+	"scoresde/precond"
 	"scoresde/progress"
 	"scoresde/sde"
 	"scoresde/train"
@@ -151,12 +152,10 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	var shift []float64
-	if cfg.Center {
-		shift = Mean(ds)
+	untrained, err := newModel(cfg, s, net.Clone(), ds)
+	if err != nil {
+		return nil, err
 	}
-	warp := sde.NewTimeWarp(s, minTime(cfg, s))
-	untrained := &Model{Net: net.Clone(), SDE: s, Shift: shift, Warp: warp}
 
 	start = time.Now()
 	trained, err := Train(ctx, cfg, s, untrained.Centre(ds, 0), net, opt)
@@ -165,7 +164,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	}
 	st := trained.State
 	res.Losses = st.Losses
-	model := &Model{Net: samplingNet(st), SDE: s, Shift: shift, Warp: warp}
+	model := &Model{Net: samplingNet(st), SDE: s, Shift: untrained.Shift, Pre: trained.pre}
 	if err := writeLoss(out("loss.csv"), st.Losses); err != nil {
 		return nil, err
 	}
@@ -264,7 +263,7 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 		return nil, err
 	}
 	defer tr.Close()
-	out.warp = sde.NewTimeWarp(s, tr.MinTime())
+	out.pre = tr.Precond()
 	if cfg.GapEvery > 0 {
 		if out.Probe, err = newProbe(cfg, s, ds); err != nil {
 			return nil, err
@@ -321,11 +320,11 @@ type Trained struct {
 	State      *train.State
 	Probe      *exact.LossProbe
 	GapHistory []GapPoint
-	warp       sde.TimeWarp
+	pre        *precond.Precond
 }
 
 func (t *Trained) measureGap(st *train.State) error {
-	g, err := t.Probe.Gap(NetScore{samplingNet(st), t.warp})
+	g, err := t.Probe.Gap(precond.NewScore(samplingNet(st), t.pre))
 	if err != nil {
 		return fmt.Errorf("optimality gap after epoch %d: %w", st.Epoch, err)
 	}

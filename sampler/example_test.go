@@ -50,9 +50,9 @@ func ExampleSample() {
 	s := sde.DefaultVP()
 	score := gaussian{s}
 	for _, o := range []sampler.Options{
-		{Method: "em", N: 500},
-		{Method: "pc", N: 500},
-		{Method: "ode"}, // adaptive RK45
+		{Method: "em", N: 500, Eps: sampler.DefaultEps},
+		{Method: "pc", N: 500, Eps: sampler.DefaultEps, CorrectorSteps: sampler.DefaultCorrectorSteps},
+		{Method: "ode", Eps: sampler.DefaultEps}, // adaptive RK45
 	} {
 		rng := rand.New(rand.NewPCG(1, 2))
 		x := make([]float64, 20000)
@@ -76,7 +76,7 @@ func ExampleSample() {
 func ExampleLikelihood() {
 	s := sde.DefaultVP()
 	x := []float64{0.5, 0.7, 0.1}
-	res, err := sampler.Likelihood(s, gaussian{s}, x, sampler.Options{})
+	res, err := sampler.Likelihood(s, gaussian{s}, x, sampler.Options{Eps: sampler.DefaultEps})
 	if err != nil {
 		fmt.Println(err)
 		return

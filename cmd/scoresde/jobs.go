@@ -47,6 +47,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dataFlags(fs.FlagSet, &cfg)
 	sdeFlags(fs.FlagSet, &cfg)
 	trainFlags(fs.FlagSet, &cfg)
+	precondFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	checkpointFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
