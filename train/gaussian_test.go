@@ -18,7 +18,7 @@ type gaussCase struct {
 	s         sde.SDE
 	weighting string
 	precond   string
-	minTime float64 // training ε; VP/sub-VP 0.01 keeps t > 0.1 a third of the warped time
+	minTime   float64 // training ε; VP/sub-VP 0.01 keeps t > 0.1 a third of the warped time
 	// maxErr bounds the RMS of s(t)·(u − u*) at each probe time; lossTol
 	// bounds |final loss − L*|/|L*|. Both are about twice the worst the run
 	// reaches (logged with -v; measured: errors 0.063, 0.019, 0.135, 0.149,
