@@ -52,11 +52,22 @@ func (m *Model) Centred() *precond.Score { return precond.NewScore(m.Net, m.Pre)
 // Dim is the data's dimension.
 func (m *Model) Dim() int { return m.Net.Out }
 
+// inData is the score in the data's coordinates, rebuilt when Net or Pre
+// were replaced since the last call.
 func (m *Model) inData() *sampler.Shifted {
-	if m.data == nil {
-		m.data = &sampler.Shifted{Inner: m.Centred(), SDE: m.SDE, Shift: m.Shift}
+	if c, ok := m.dataScore(); ok {
+		return c
 	}
+	m.data = &sampler.Shifted{Inner: m.Centred(), SDE: m.SDE, Shift: m.Shift}
 	return m.data
+}
+
+func (m *Model) dataScore() (*sampler.Shifted, bool) {
+	if m.data == nil {
+		return nil, false
+	}
+	ps := m.data.Inner.(*precond.Score)
+	return m.data, ps.Net == precond.Network(m.Net) && ps.P == m.Pre && m.data.SDE == m.SDE
 }
 
 // Score is the model's score in the data's coordinates.
