@@ -32,7 +32,7 @@ type Config struct {
 	Weighting string  `json:"weighting"`  // WeightStd2 (default) or WeightG2
 	EMA       float64 `json:"ema"`        // EMA decay of the weights; 0 disables
 	// Precond is the network's parametrisation (see package precond):
-	// "auto" (none for VE, sigma for VP/sub-VP), "none", "sigma" or "edm".
+	// "auto" (none for VE, edm for VP/sub-VP), "none", "sigma" or "edm".
 	Precond string `json:"precond"`
 }
 
