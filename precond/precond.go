@@ -66,7 +66,7 @@ func Check(kind string) error {
 	case None, Sigma, EDM, Auto:
 		return nil
 	}
-	return fmt.Errorf("unknown parametrisation %q; choose auto, none, sigma or edm", kind)
+	return fmt.Errorf("unknown precond %q; choose auto, none, sigma or edm", kind)
 }
 
 // Config is what a saved model records of its parametrisation.
@@ -84,11 +84,11 @@ func (c Config) Validate() error {
 		return nil
 	case EDM:
 		if !(c.SigmaData > 0) || math.IsInf(c.SigmaData, 0) {
-			return fmt.Errorf("edm parametrisation needs a positive finite sigma_data, got %v", c.SigmaData)
+			return fmt.Errorf("precond edm needs a positive finite sigma_data, got %v", c.SigmaData)
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown parametrisation %q; want none, sigma or edm", c.Kind)
+	return fmt.Errorf("unknown precond kind %q; want none, sigma or edm", c.Kind)
 }
 
 // Coefs are the parametrisation at one time: s_θ(x) = Skip·x + Out·F(In·x, Noise).

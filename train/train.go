@@ -63,7 +63,7 @@ func (c Config) Validate(nData int) error {
 		return err
 	}
 	if c.Precond == precond.EDM && c.Weighting == WeightG2 {
-		return fmt.Errorf("the edm parametrisation brings its own loss weighting; drop weighting %q", WeightG2)
+		return fmt.Errorf("precond edm brings its own loss weighting; drop weighting %q", WeightG2)
 	}
 	return nil
 }
