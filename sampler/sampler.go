@@ -10,7 +10,9 @@
 // Sample dispatches on Options.Method. Likelihood computes the negative
 // log-likelihood of the probability-flow model by the instantaneous change
 // of variables. All work on a batch of points that share one time per score
-// evaluation and report NFE, the score evaluations per point.
+// evaluation and report NFE, the score evaluations per point, and the
+// times of the snapshots they keep. Shifted presents a score of centred
+// data in the data's coordinates.
 package sampler
 
 import (
