@@ -154,6 +154,9 @@ func (c Config) Validate() error {
 	if c.Sample.Eps >= sd.T() || math.IsNaN(c.Sample.Eps) {
 		return &SettingError{Key: "sample.eps", Msg: fmt.Sprintf("sampling end time %v must be below T = %v", c.Sample.Eps, sd.T())}
 	}
+	if c.Sample.Eps >= 0 && !(sd.Std(c.Sample.Eps) > 0) {
+		return fmt.Errorf("sampling end time --eps %v: the %s SDE's noise std is 0 there, so the score is infinite; use a positive --eps or a negative one for the default %v", c.Sample.Eps, sd.Name(), sd.MinTime())
+	}
 	if c.Train.MinTime >= sd.T() {
 		return &SettingError{Key: "train.min_time", Msg: fmt.Sprintf("minimum training time %v must be below T = %v", c.Train.MinTime, sd.T())}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"scoresde/exact"
+	"scoresde/sampler"
 )
 
 // evaluateSteps is Evaluate in the order Run needs it: first the metrics of
@@ -62,7 +63,7 @@ func (r *runner) evaluateSteps(written func(*Evaluation) error) (*Evaluation, er
 			o.History = trained.GapHistory
 		}
 		ev.Probe, m.Optimality = probe, o
-		ev.Optimum = &shiftedScore{inner: probe.Optimum(), sde: model.SDE, shift: model.Shift}
+		ev.Optimum = &sampler.Shifted{Inner: probe.Optimum(), SDE: model.SDE, Shift: model.Shift}
 		return nil
 	})
 	if err != nil || !cfg.NLL {

@@ -44,7 +44,7 @@ func Evaluate(cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt
 	} else if ev.Probe, err = newProbe(cfg, model.SDE, model.Centre(ds, 0)); err != nil {
 		return nil, err
 	}
-	ev.Optimum = &shiftedScore{inner: ev.Probe.Optimum(), sde: model.SDE, shift: model.Shift}
+	ev.Optimum = &sampler.Shifted{Inner: ev.Probe.Optimum(), SDE: model.SDE, Shift: model.Shift}
 	if m.Optimality, err = optimality(ev.Probe, model.Centred()); err != nil {
 		return nil, err
 	}

@@ -17,17 +17,27 @@ import (
 	"scoresde/stats"
 )
 
-// scoreGrid evaluates score on a 100×100 grid of x ∈ [lo, hi], t ∈ [0, T]
-// (the notebook's meshgrid), laid out for figures.ScoreField.
-func scoreGrid(score sampler.Score, lo, hi, T float64) (x, t, u []float64) {
+// scoreGrid evaluates score on a 100×100 grid of x ∈ [lo, hi], t ∈
+// [t0(s), T] (the notebook's meshgrid), laid out for figures.ScoreField.
+func scoreGrid(score sampler.Score, s sde.SDE, lo, hi float64) (x, t, u []float64) {
 	const n = 100
 	x = stats.Linspace(lo, hi, n)
-	t = stats.Linspace(0, T, n)
+	t = stats.Linspace(gridStart(s), s.T(), n)
 	u = make([]float64, n*n)
 	for j, tj := range t {
 		score.Score(x, tj, u[j*n:(j+1)*n])
 	}
 	return x, t, u
+}
+
+// gridStart is the first time of the figures' time grids: 0 (the
+// notebook's) where the kernel std is positive there, as for VE, else the
+// SDE's ε (VP and sub-VP: s(0) = 0, where every score is infinite).
+func gridStart(s sde.SDE) float64 {
+	if s.Std(0) > 0 {
+		return 0
+	}
+	return s.MinTime()
 }
 
 // dataRange is the smallest and largest coordinate of the data.
@@ -139,11 +149,11 @@ func queueFigures(q *drawQueue, in figureInputs) error {
 	s.SamplePrior(rngFor(cfg.Seed, streamEval), prior)
 	q.add("fig2_forward", func(p string) error { return figures.ForwardDensities(p, fwd.Times, fwd.States, prior) })
 	lo, hi := plotRange(ds)
-	x0, t0, u0 := scoreGrid(untrained, lo, hi, s.T())
+	x0, t0, u0 := scoreGrid(untrained, s, lo, hi)
 	q.add("fig3_score_untrained", func(p string) error {
 		return figures.ScoreField(p, "score function (untrained)", x0, t0, u0)
 	})
-	x1, t1, u1 := scoreGrid(trained, lo, hi, s.T())
+	x1, t1, u1 := scoreGrid(trained, s, lo, hi)
 	q.add("fig5_score_trained", func(p string) error {
 		return figures.ScoreField(p, "score function (trained)", x1, t1, u1)
 	})
@@ -200,11 +210,19 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		// the error map and the line plot.
 		dlo, dhi := dataRange(ds)
 		dlo, dhi = dlo-0.1, dhi+0.1
-		x, t, u := scoreGrid(model, dlo, dhi, s.T())
-		// The optimum is safe for concurrent use and costs a sum over the
-		// data per point: evaluate it with the drawing.
+		x, t, u := scoreGrid(model, s, dlo, dhi)
+		// The optimum costs a sum over the data per point: evaluate it with
+		// the drawing. The exact optimum is safe for concurrent use; its
+		// centring adaptor keeps a buffer, so each figure gets its own.
+		optFor := func() sampler.Score {
+			if sh, ok := opt.(*sampler.Shifted); ok {
+				return sh.Clone()
+			}
+			return opt
+		}
+		opt9, opt10 := optFor(), optFor()
 		q.addFirst("fig9_score_error", func(p string) error {
-			_, _, us := scoreGrid(opt, dlo, dhi, s.T())
+			_, _, us := scoreGrid(opt9, s, dlo, dhi)
 			e := make([]float64, len(u))
 			for j, tj := range t {
 				sd := s.Std(tj)
@@ -216,7 +234,7 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 			return figures.HeatMap(p, figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e})
 		})
 		xs := stats.Linspace(dlo, dhi, 400)
-		times := []float64{0, 0.25 * s.T(), 0.5 * s.T(), s.T()}
+		times := []float64{gridStart(s), 0.25 * s.T(), 0.5 * s.T(), s.T()}
 		learned := make([][]float64, len(times))
 		for k, tt := range times {
 			learned[k] = make([]float64, len(xs))
@@ -228,7 +246,7 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 			for k, tt := range times {
 				c, sd := lineColors[k], s.Std(tt)
 				ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f learned", tt), X: xs, Y: scaled(learned[k], sd), Color: c})
-				opt.Score(xs, tt, out)
+				opt10.Score(xs, tt, out)
 				ser = append(ser, figures.Series{Label: fmt.Sprintf("t=%.2f exact optimum", tt), X: xs, Y: scaled(out, sd), Dashed: true, Color: c})
 			}
 			return figures.Line(p, "learned vs exact score, scaled by s(t)", "x", "s(t)·score", ser...)

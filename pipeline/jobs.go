@@ -9,7 +9,6 @@ import (
 	"scoresde/data"
 	"scoresde/nn"
 	"scoresde/sampler"
-	"scoresde/sde"
 	"scoresde/train"
 )
 
@@ -33,9 +32,9 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	if err != nil {
 		return nil, nil, err
 	}
-	model := &Model{Net: net, SDE: s, Warp: sde.NewTimeWarp(s, minTime(cfg, s))}
-	if cfg.Center {
-		model.Shift = Mean(ds)
+	model, err := newModel(cfg, s, net, ds)
+	if err != nil {
+		return nil, nil, err
 	}
 	start := time.Now()
 	trained, err := Train(ctx, cfg, s, model.Centre(ds, 0), net, opt)

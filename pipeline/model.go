@@ -9,106 +9,92 @@ import (
 
 	"scoresde/data"
 	"scoresde/nn"
+	"scoresde/precond"
 	"scoresde/progress"
 	"scoresde/sampler"
 	"scoresde/sde"
+	"scoresde/train"
 )
 
 // Model is a trained score network for an SDE, in the data's own
 // coordinates. The network was trained on the data minus Shift (their mean
 // when centring is on), so that the prior N(0, ·) sits on the data; in the
-// data's coordinates the score is s(x,t) = net(x − m(t)·Shift, t).
+// data's coordinates the score is s(x,t) = net(x − m(t)·Shift, t), the
+// network read through its parametrisation Pre (see package precond).
 type Model struct {
 	Net   *nn.MLP
 	SDE   sde.SDE
-	Shift []float64    // nil: no centring
-	Warp  sde.TimeWarp // the network's time input (see sde.TimeWarp)
-	buf   []float64
+	Shift []float64        // nil: no centring
+	Pre   *precond.Precond // the network's parametrisation and time input
+	data  *sampler.Shifted
 }
 
-// NetScore is the network as a score of the centred data, fed the warped
-// time: what the samplers and the likelihood integrate.
-type NetScore struct {
-	Net  *nn.MLP
-	Warp sde.TimeWarp
+// newModel is net as a model of ds under s: centred when cfg.Center, with
+// the parametrisation training with cfg uses (train.NewPrecond on the
+// centred data).
+func newModel(cfg Config, s sde.SDE, net *nn.MLP, ds *data.Set) (*Model, error) {
+	var shift []float64
+	if cfg.Center {
+		shift = Mean(ds)
+	}
+	pre, err := train.NewPrecond(cfg.Train, s, centreAt(ds, s, 0, shift))
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Net: net, SDE: s, Shift: shift, Pre: pre}, nil
 }
 
-// Dim is the data's dimension.
-func (n NetScore) Dim() int { return n.Net.Out }
-
-// Score evaluates the network at time t.
-func (n NetScore) Score(x []float64, t float64, out []float64) { n.Net.Score(x, n.Warp.At(t), out) }
-
-// ScoreDiv evaluates the network and the exact divergence at time t; the
-// warp acts on t only, so the divergence in x is unchanged.
-func (n NetScore) ScoreDiv(x []float64, t float64, out, div []float64) {
-	n.Net.ScoreDiv(x, n.Warp.At(t), out, div)
-}
-
-// Centred is the network in centred coordinates.
-func (m *Model) Centred() NetScore { return NetScore{m.Net, m.Warp} }
+// Centred is the network as a score of the centred data: what the
+// samplers and the likelihood integrate. Each call returns a new value
+// with its own buffers.
+func (m *Model) Centred() *precond.Score { return precond.NewScore(m.Net, m.Pre) }
 
 // Dim is the data's dimension.
 func (m *Model) Dim() int { return m.Net.Out }
 
-func (m *Model) shifted(x []float64, t float64) []float64 {
-	return shiftBy(&m.buf, x, -m.SDE.MeanScale(t), m.Shift)
+// inData is the score in the data's coordinates, rebuilt when Net or Pre
+// were replaced since the last call.
+func (m *Model) inData() *sampler.Shifted {
+	if c, ok := m.dataScore(); ok {
+		return c
+	}
+	m.data = &sampler.Shifted{Inner: m.Centred(), SDE: m.SDE, Shift: m.Shift}
+	return m.data
 }
 
-// shiftBy returns x + f·shift (point by point) in *buf, or x itself when
-// shift is nil.
-func shiftBy(buf *[]float64, x []float64, f float64, shift []float64) []float64 {
-	if shift == nil {
-		return x
+func (m *Model) dataScore() (*sampler.Shifted, bool) {
+	if m.data == nil {
+		return nil, false
 	}
-	if cap(*buf) < len(x) {
-		*buf = make([]float64, len(x))
-	}
-	b := (*buf)[:len(x)]
-	d := len(shift)
-	for i := range x {
-		b[i] = x[i] + f*shift[i%d]
-	}
-	return b
-}
-
-// shiftedScore presents a score of centred data in the data's coordinates.
-type shiftedScore struct {
-	inner sampler.Score
-	sde   sde.SDE
-	shift []float64
-	buf   []float64
-}
-
-func (s *shiftedScore) Dim() int { return s.inner.Dim() }
-
-func (s *shiftedScore) Score(x []float64, t float64, out []float64) {
-	s.inner.Score(shiftBy(&s.buf, x, -s.sde.MeanScale(t), s.shift), t, out)
+	ps := m.data.Inner.(*precond.Score)
+	return m.data, ps.Net == precond.Network(m.Net) && ps.P == m.Pre && m.data.SDE == m.SDE
 }
 
 // Score is the model's score in the data's coordinates.
-func (m *Model) Score(x []float64, t float64, out []float64) {
-	m.Net.Score(m.shifted(x, t), m.Warp.At(t), out)
-}
+func (m *Model) Score(x []float64, t float64, out []float64) { m.inData().Score(x, t, out) }
 
 // ScoreDiv is Score with the exact divergence (a shift does not change it).
 func (m *Model) ScoreDiv(x []float64, t float64, out, div []float64) {
-	m.Net.ScoreDiv(m.shifted(x, t), m.Warp.At(t), out, div)
+	m.inData().ScoreDiv(x, t, out, div)
 }
 
 // Centre returns ds − m(t)·Shift, the data as the network sees them at
 // time t (ds itself when there is no shift).
 func (m *Model) Centre(ds *data.Set, t float64) *data.Set {
-	if m.Shift == nil {
+	return centreAt(ds, m.SDE, t, m.Shift)
+}
+
+func centreAt(ds *data.Set, s sde.SDE, t float64, shift []float64) *data.Set {
+	if shift == nil {
 		return ds
 	}
-	var buf []float64
-	return &data.Set{D: ds.D, X: shiftBy(&buf, ds.X, -m.SDE.MeanScale(t), m.Shift)}
+	c := &sampler.Shifted{SDE: s, Shift: shift}
+	return &data.Set{D: ds.D, X: c.Move(ds.X, t)}
 }
 
 // Sample draws sc.N points: prior draws run backwards through the network in
 // centred coordinates, then shifted back; snapshots are shifted by m(t)·Shift
-// at their own times.
+// at the times the sampler reports for them.
 func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options) (*sampler.Result, error) {
 	d := m.Dim()
 	x := make([]float64, sc.N*d)
@@ -121,19 +107,7 @@ func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options)
 		return nil, err
 	}
 	bar.Finish(res.NFE, "")
-	if m.Shift == nil {
-		return res, nil
-	}
-	eps := o.Eps
-	if eps == 0 {
-		eps = m.SDE.MinTime()
-	}
-	shift := func(v []float64, t float64) { shiftBy(&v, v, m.SDE.MeanScale(t), m.Shift) }
-	shift(res.X, eps)
-	T := m.SDE.T()
-	for k, v := range res.Snapshots {
-		shift(v, T-float64(keep[k])*(T-eps)/float64(sc.Steps))
-	}
+	sampler.UnshiftResult(res, m.SDE, m.Shift)
 	return res, nil
 }
 
@@ -160,7 +134,10 @@ type ModelFile struct {
 	Dim    int       `json:"dim"`
 	Shift  []float64 `json:"shift,omitempty"`
 	// TimeEps is the ε of the network's time warp (see sde.TimeWarp).
-	TimeEps float64         `json:"time_eps"`
+	TimeEps float64 `json:"time_eps"`
+	// Precond is the network's parametrisation; absent in files written
+	// before it existed, which are all "none".
+	Precond *precond.Config `json:"precond,omitempty"`
 	Weights string          `json:"weights"` // "ema" or "raw"
 	Epochs  int             `json:"epochs"`
 	Net     json.RawMessage `json:"net"`
@@ -176,7 +153,11 @@ func SaveModel(path string, cfg Config, m *Model, timeEps float64, ema bool, epo
 	if ema {
 		kind = "ema"
 	}
-	mf := ModelFile{Format: modelFormat, SDE: cfg.SDE, Dim: m.Dim(), Shift: m.Shift, TimeEps: timeEps, Weights: kind, Epochs: epochs, Net: nb}
+	pc := m.Pre.Config()
+	if timeEps != m.Pre.MinTime() {
+		return fmt.Errorf("model: time ε %v differs from the parametrisation's %v", timeEps, m.Pre.MinTime())
+	}
+	mf := ModelFile{Format: modelFormat, SDE: cfg.SDE, Dim: m.Dim(), Shift: m.Shift, TimeEps: timeEps, Precond: &pc, Weights: kind, Epochs: epochs, Net: nb}
 	return writeJSON(path, mf)
 }
 
@@ -213,5 +194,13 @@ func LoadModel(path string) (*Model, *ModelFile, error) {
 	if mf.TimeEps < 0 || mf.TimeEps >= s.T() {
 		return fail("time_eps %v outside [0, T)", mf.TimeEps)
 	}
-	return &Model{Net: net, SDE: s, Shift: mf.Shift, Warp: sde.NewTimeWarp(s, mf.TimeEps)}, &mf, nil
+	pc := precond.Config{Kind: precond.None}
+	if mf.Precond != nil {
+		pc = *mf.Precond
+	}
+	pre, err := precond.FromConfig(pc, s, mf.TimeEps)
+	if err != nil {
+		return fail("precond: %v", err)
+	}
+	return &Model{Net: net, SDE: s, Shift: mf.Shift, Pre: pre}, &mf, nil
 }

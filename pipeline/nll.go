@@ -26,9 +26,9 @@ type NLL struct {
 // data has unit Jacobian, so it is the network's NLL at the centred points.
 func likelihood(model *Model, x *data.Set, on string, sc SampleConfig, opt Options) (*NLL, error) {
 	o := samplerOptions(sc, nil)
-	eps := o.Eps
-	if eps == 0 {
-		eps = model.SDE.MinTime()
+	eps, err := sampler.EndTime(model.SDE, o)
+	if err != nil {
+		return nil, fmt.Errorf("likelihood: %w", err)
 	}
 	bar := progress.New(opt.Progress, "likelihood", "score evals", 0)
 	net := model.Centred()

@@ -21,6 +21,7 @@ import (
 	"scoresde/exact"
 	"scoresde/langevin"
 	"scoresde/nn"
+	"scoresde/precond"
 	"scoresde/progress"
 	"scoresde/sampler"
 	"scoresde/sde"
@@ -321,12 +322,9 @@ func (r *runner) train() error {
 	if err != nil {
 		return inputErr(err)
 	}
-	var shift []float64
-	if cfg.Center {
-		shift = Mean(ds)
+	if r.untrained, err = newModel(cfg, s, net.Clone(), ds); err != nil {
+		return inputErr(err)
 	}
-	warp := sde.NewTimeWarp(s, minTime(cfg, s))
-	r.untrained = &Model{Net: net.Clone(), SDE: s, Shift: shift, Warp: warp}
 	if r.trained, err = Train(r.ctx, cfg, s, r.untrained.Centre(ds, 0), net, r.opt); err != nil {
 		return err
 	}
@@ -335,7 +333,7 @@ func (r *runner) train() error {
 	}
 	st := r.trained.State
 	r.res.Losses = st.Losses
-	r.model = &Model{Net: samplingNet(st), SDE: s, Shift: shift, Warp: warp}
+	r.model = &Model{Net: samplingNet(st), SDE: s, Shift: r.untrained.Shift, Pre: r.trained.pre}
 	if err := writeLoss(r.out("loss.csv"), st.Losses); err != nil {
 		return err
 	}
@@ -567,7 +565,7 @@ func Train(ctx context.Context, cfg Config, s sde.SDE, ds *data.Set, net *nn.MLP
 		return nil, inputErr(err)
 	}
 	defer tr.Close()
-	out.warp = sde.NewTimeWarp(s, tr.MinTime())
+	out.pre = tr.Precond()
 	// The gap is an optional metric: when it cannot be measured, training
 	// goes on without it and GapErr says why.
 	gapOn := cfg.GapEvery > 0
@@ -638,11 +636,11 @@ type Trained struct {
 	Probe      *exact.LossProbe
 	GapHistory []GapPoint
 	GapErr     error // why the gap was not measured during training
-	warp       sde.TimeWarp
+	pre        *precond.Precond
 }
 
 func (t *Trained) measureGap(st *train.State) error {
-	g, err := t.Probe.Gap(NetScore{samplingNet(st), t.warp})
+	g, err := t.Probe.Gap(precond.NewScore(samplingNet(st), t.pre))
 	if err != nil {
 		return fmt.Errorf("optimality gap after epoch %d: %w", st.Epoch, err)
 	}

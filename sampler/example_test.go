@@ -50,9 +50,9 @@ func ExampleSample() {
 	s := sde.DefaultVP()
 	score := gaussian{s}
 	for _, o := range []sampler.Options{
-		{Method: "em", N: 500},
-		{Method: "pc", N: 500},
-		{Method: "ode"}, // adaptive RK45
+		{Method: "em", N: 500, Eps: sampler.DefaultEps},
+		{Method: "pc", N: 500, Eps: sampler.DefaultEps, CorrectorSteps: sampler.DefaultCorrectorSteps},
+		{Method: "ode", Eps: sampler.DefaultEps}, // adaptive RK45
 	} {
 		rng := rand.New(rand.NewPCG(1, 2))
 		x := make([]float64, 20000)
@@ -76,7 +76,7 @@ func ExampleSample() {
 func ExampleLikelihood() {
 	s := sde.DefaultVP()
 	x := []float64{0.5, 0.7, 0.1}
-	res, err := sampler.Likelihood(s, gaussian{s}, x, sampler.Options{})
+	res, err := sampler.Likelihood(s, gaussian{s}, x, sampler.Options{Eps: sampler.DefaultEps})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -90,4 +90,33 @@ func ExampleLikelihood() {
 	// −log p(0.7) = -0.19 nats
 	// −log p(0.1) = 1.30 nats
 	// mean 0.14 nats
+}
+
+// Shifted turns a score of centred data into the score of the data: here
+// the centred data are N(0, 0.2²) and the data N(0.5, 0.2²), whose score
+// vanishes at their mean m(t)·0.5 and points back to it from either side.
+func ExampleShifted() {
+	s := sde.DefaultVP()
+	centred := sampler.ScoreFunc{D: 1, F: func(x []float64, t float64, out []float64) {
+		m, sd := s.MeanScale(t), s.Std(t)
+		for i, v := range x {
+			out[i] = -v / (m*m*0.04 + sd*sd)
+		}
+	}}
+	data := &sampler.Shifted{Inner: centred, SDE: s, Shift: []float64{0.5}}
+	out := make([]float64, 1)
+	for _, t := range []float64{0.01, 0.5} {
+		mean := 0.5 * s.MeanScale(t)
+		for _, x := range []float64{mean - 0.1, mean, mean + 0.1} {
+			data.Score([]float64{x}, t, out)
+			fmt.Printf("t=%.2f x−mean=%+.1f score %+.3f\n", t, x-mean, out[0]+0) // +0 turns −0 into 0
+		}
+	}
+	// Output:
+	// t=0.01 x−mean=-0.1 score +2.386
+	// t=0.01 x−mean=+0.0 score +0.000
+	// t=0.01 x−mean=+0.1 score -2.386
+	// t=0.50 x−mean=-0.1 score +0.108
+	// t=0.50 x−mean=+0.0 score +0.000
+	// t=0.50 x−mean=+0.1 score -0.108
 }

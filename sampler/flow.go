@@ -3,6 +3,7 @@ package sampler
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"scoresde/sampler/ode"
 	"scoresde/sde"
@@ -12,17 +13,7 @@ import (
 func integrate(f ode.Func, y0 []float64, t0, t1 float64, o Options, obs ode.Observer) ([]float64, int, error) {
 	switch o.ODESolver {
 	case "", "rk45":
-		if len(o.Keep) > 0 {
-			return nil, 0, fmt.Errorf("sampler: the adaptive rk45 solver has no fixed steps to snapshot; use \"heun\" or \"rk4\" with Keep")
-		}
-		rtol, atol := o.RTol, o.ATol
-		if rtol == 0 {
-			rtol = DefaultRTol
-		}
-		if atol == 0 {
-			atol = DefaultATol
-		}
-		return ode.DormandPrince(f, y0, t0, t1, rtol, atol, &ode.Settings{MaxSteps: o.MaxSteps})
+		return ode.DormandPrince(f, y0, t0, t1, rk45Tol(o.RTol, DefaultRTol), rk45Tol(o.ATol, DefaultATol), &ode.Settings{MaxSteps: o.MaxSteps})
 	case "heun", "rk4":
 		if err := o.validate(); err != nil {
 			return nil, 0, err
@@ -36,6 +27,52 @@ func integrate(f ode.Func, y0 []float64, t0, t1 float64, o Options, obs ode.Obse
 	}
 }
 
+func rk45Tol(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// integrateKeeping is integrate for the reverse run from T to ε that also
+// snapshots the states at the N-step grid indices in o.Keep: the fixed-step
+// solvers step on that grid; the adaptive rk45 integrates to each kept
+// time in turn, restarting its step-size control there.
+func integrateKeeping(s sde.SDE, f ode.Func, x []float64, eps float64, o Options, snap *snapshotter) ([]float64, int, error) {
+	if len(o.Keep) == 0 || (o.ODESolver != "" && o.ODESolver != "rk45") {
+		return integrate(f, x, s.T(), eps, o, func(i int, _ float64, y []float64) { snap.at(i, y) })
+	}
+	if err := o.validate(); err != nil {
+		return nil, 0, fmt.Errorf("%w (rk45 snapshots are taken at the times of an N-step grid)", err)
+	}
+	idx := append([]int(nil), o.Keep...)
+	slices.Sort(idx)
+	idx = slices.Compact(idx)
+	y := append([]float64(nil), x...)
+	t, nfe := s.T(), 0
+	for _, i := range idx {
+		ti := timeAt(s, eps, o.N, i)
+		if ti != t {
+			yn, n, err := integrate(f, y, t, ti, o, nil)
+			nfe += n
+			if err != nil {
+				return nil, nfe, err
+			}
+			y, t = yn, ti
+		}
+		snap.at(i, y)
+	}
+	if t != eps {
+		yn, n, err := integrate(f, y, t, eps, o, nil)
+		nfe += n
+		if err != nil {
+			return nil, nfe, err
+		}
+		y = yn
+	}
+	return y, nfe, nil
+}
+
 // ProbabilityFlowODE maps the prior draws in x (modified in place) to
 // samples by integrating the probability-flow ODE
 //
@@ -43,8 +80,9 @@ func integrate(f ode.Func, y0 []float64, t0, t1 float64, o Options, obs ode.Obse
 //
 // from T to ε, the whole batch as one system (one shared step size, as in
 // Song et al.'s solver), with o.ODESolver: adaptive "rk45" (default; RTol,
-// ATol, MaxSteps) or N fixed steps of "heun" or "rk4" (Keep works only
-// with these). NFE is the number of right-hand-side evaluations.
+// ATol, MaxSteps) or N fixed steps of "heun" or "rk4". Keep selects states
+// on the N-step grid, for rk45 too (it then integrates to each kept time in
+// turn). NFE is the number of right-hand-side evaluations.
 func ProbabilityFlowODE(s sde.SDE, score Score, x []float64, o Options) (*Result, error) {
 	eps, err := prepare(s, score, x, o, nil, false)
 	if err != nil {
@@ -59,7 +97,7 @@ func ProbabilityFlowODE(s sde.SDE, score Score, x []float64, o Options) (*Result
 		}
 	}
 	snap := newSnapshotter(o.Keep)
-	y, nfe, err := integrate(f, x, s.T(), eps, o, func(i int, _ float64, y []float64) { snap.at(i, y) })
+	y, nfe, err := integrateKeeping(s, f, x, eps, o, snap)
 	if err != nil {
 		return nil, fmt.Errorf("sampler: probability-flow ODE: %w", err)
 	}

@@ -8,8 +8,10 @@ import (
 	"scoresde/sde"
 )
 
-// Defaults for the Options fields whose zero value means "default".
+// Defaults of Options.
 const (
+	// DefaultEps selects the SDE's MinTime as the end time.
+	DefaultEps = -1.0
 	// DefaultCorrectorSteps is one Langevin step per predictor step, as in
 	// Song et al.'s PC samplers.
 	DefaultCorrectorSteps = 1
@@ -80,7 +82,7 @@ func prepare(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand, nee
 			return 0, fmt.Errorf("sampler: the %s sampler needs a random source, got nil", methodName(o))
 		}
 	}
-	return endTime(s, o)
+	return EndTime(s, o)
 }
 
 func methodName(o Options) string {
@@ -90,13 +92,19 @@ func methodName(o Options) string {
 	return o.Method
 }
 
-func endTime(s sde.SDE, o Options) (float64, error) {
+// EndTime is the end time o selects for s: o.Eps, or s.MinTime() when
+// o.Eps is negative. The kernel std must be positive there, or the score
+// of the data would be infinite.
+func EndTime(s sde.SDE, o Options) (float64, error) {
 	eps := o.Eps
-	if eps == 0 {
+	if eps < 0 {
 		eps = s.MinTime()
 	}
 	if !(eps >= 0 && eps < s.T()) {
 		return 0, fmt.Errorf("sampler: end time Eps = %v must lie in [0, T=%v)", eps, s.T())
+	}
+	if !(s.Std(eps) > 0) {
+		return 0, fmt.Errorf("sampler: end time Eps = %v has kernel std %v; the score is infinite there, use a later end time (the SDE's default is %v)", eps, s.Std(eps), s.MinTime())
 	}
 	return eps, nil
 }
@@ -112,7 +120,9 @@ func timeAt(s sde.SDE, eps float64, n, i int) float64 {
 
 // finish applies the optional denoising step and builds the Result.
 func finish(s sde.SDE, score Score, x []float64, o Options, eps float64, snap *snapshotter, nfe int) (*Result, error) {
+	end := eps
 	if o.Denoise {
+		end = 0
 		sc := make([]float64, len(x))
 		score.Score(x, eps, sc)
 		sd, m := s.Std(eps), s.MeanScale(eps)
@@ -130,7 +140,7 @@ func finish(s sde.SDE, score Score, x []float64, o Options, eps float64, snap *s
 			return nil, fmt.Errorf("sampler: sample x[%d] = %v is not finite; the score returned non-finite values or the step is too large", i, v)
 		}
 	}
-	return &Result{X: x, Snapshots: snaps, NFE: nfe}, nil
+	return &Result{X: x, Snapshots: snaps, Times: snapshotTimes(s, eps, o.N, o.Keep), End: end, NFE: nfe}, nil
 }
 
 // ReverseDiffusion is Song et al.'s reverse-diffusion predictor: it runs the
@@ -187,9 +197,6 @@ func PredictorCorrector(s sde.SDE, score Score, x []float64, o Options, rng *ran
 		return nil, err
 	}
 	steps, snr := o.CorrectorSteps, o.SNR
-	if steps == 0 {
-		steps = DefaultCorrectorSteps
-	}
 	if snr == 0 {
 		snr = DefaultSNR
 	}

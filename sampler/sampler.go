@@ -10,7 +10,9 @@
 // Sample dispatches on Options.Method. Likelihood computes the negative
 // log-likelihood of the probability-flow model by the instantaneous change
 // of variables. All work on a batch of points that share one time per score
-// evaluation and report NFE, the score evaluations per point.
+// evaluation and report NFE, the score evaluations per point, and the
+// times of the snapshots they keep. Shifted presents a score of centred
+// data in the data's coordinates.
 package sampler
 
 import (
@@ -49,13 +51,20 @@ type Result struct {
 	X []float64
 	// Snapshots[k] is the state after Keep[k] reverse steps (0 = the prior draw).
 	Snapshots [][]float64
+	// Times[k] is the time of Snapshots[k]: t_i = T − i(T − ε)/N for
+	// i = Keep[k], the last (i = N) exactly End.
+	Times []float64
+	// End is the time the samples X are at: the end time ε, or 0 after
+	// Denoise (which estimates x₀).
+	End float64
 	// NFE counts score evaluations per point.
 	NFE int
 }
 
-// Options controls a sampling run. The zero value of every field added
-// after N and Keep selects its default, so Options{N: 500} means what it
-// always did: the notebook's Euler–Maruyama run.
+// Options controls a sampling run. Options{N: 500, Eps: DefaultEps} is the
+// notebook's Euler–Maruyama run. A zero is taken as zero where zero is a
+// legal value (Eps, CorrectorSteps); where it is not (SNR, RTol, ATol,
+// MaxSteps) it selects the default.
 type Options struct {
 	N    int   // number of steps (notebook: 500); unused by the adaptive "rk45" solver
 	Keep []int // reverse step indices 0..N to keep snapshots of (before Denoise)
@@ -67,11 +76,12 @@ type Options struct {
 	// ODESolver selects the probability-flow integrator: "rk45" (default,
 	// adaptive Dormand–Prince), "heun" or "rk4" (N fixed steps).
 	ODESolver string
-	// Eps is the end time ε of the reverse run; 0 selects the SDE's
+	// Eps is the end time ε of the reverse run, where the kernel std s(ε)
+	// must be positive; a negative value (DefaultEps) selects the SDE's
 	// MinTime (0 for VE, as in the notebook; 1e-5 for VP and sub-VP).
 	Eps float64
 	// CorrectorSteps is the number of Langevin steps per predictor step of
-	// "pc"; 0 selects DefaultCorrectorSteps.
+	// "pc" (0: none, the predictor alone; DefaultCorrectorSteps is 1).
 	CorrectorSteps int
 	// SNR is the Langevin corrector's signal-to-noise ratio; 0 selects
 	// DefaultSNR.
@@ -119,6 +129,18 @@ func newSnapshotter(keep []int) *snapshotter {
 		s.want[i] = append(s.want[i], k)
 	}
 	return s
+}
+
+// times returns the time of each kept snapshot on the N-step grid.
+func snapshotTimes(s sde.SDE, eps float64, n int, keep []int) []float64 {
+	if len(keep) == 0 {
+		return nil
+	}
+	ts := make([]float64, len(keep))
+	for k, i := range keep {
+		ts[k] = timeAt(s, eps, n, i)
+	}
+	return ts
 }
 
 func (s *snapshotter) at(i int, x []float64) {

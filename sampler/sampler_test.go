@@ -129,7 +129,7 @@ func TestSamplersGaussian(t *testing.T) {
 				g := &gaussScore{s: s, d: d, mu: dataMu, sigma: dataSigma}
 				x := g.draw(rng, n, s.T())
 				xT := append([]float64(nil), x...)
-				o := Options{N: m.N, Method: m.name, ODESolver: m.solver}
+				o := Options{Eps: DefaultEps, N: m.N, Method: m.name, ODESolver: m.solver, CorrectorSteps: DefaultCorrectorSteps}
 				res, err := Sample(s, g, x, o, rng)
 				if err != nil {
 					t.Fatalf("%s: %v", label, err)
@@ -192,7 +192,7 @@ func TestSamplersFourWells(t *testing.T) {
 	s := sde.DefaultVE()
 	q := fourWells(s)
 	for i, o := range []Options{
-		{N: 100}, {N: 100, Method: "rd"}, {N: 100, Method: "pc"},
+		{N: 100}, {N: 100, Method: "rd"}, {N: 100, Method: "pc", CorrectorSteps: DefaultCorrectorSteps},
 		{N: 25, Method: "ode", ODESolver: "rk4"},
 	} {
 		rng := rand.New(rand.NewPCG(21, uint64(i)))
@@ -215,16 +215,17 @@ func TestNFE(t *testing.T) {
 		o    Options
 		want int // −1: whatever the score counted
 	}{
-		{Options{N: 37}, 37},
-		{Options{N: 37, Method: "rd"}, 37},
-		{Options{N: 37, Method: "pc"}, 74},
-		{Options{N: 37, Method: "pc", CorrectorSteps: 3}, 148},
-		{Options{N: 37, Method: "ode", ODESolver: "heun"}, 74},
-		{Options{N: 37, Method: "ode", ODESolver: "rk4"}, 148},
-		{Options{Method: "ode"}, -1},
-		{Options{N: 37, Denoise: true}, 38},
-		{Options{N: 37, Method: "ode", ODESolver: "rk4", Denoise: true}, 149},
-		{Options{Method: "ode", Denoise: true}, -1},
+		{Options{Eps: DefaultEps, N: 37}, 37},
+		{Options{Eps: DefaultEps, N: 37, Method: "rd"}, 37},
+		{Options{Eps: DefaultEps, N: 37, Method: "pc", CorrectorSteps: 1}, 74},
+		{Options{Eps: DefaultEps, N: 37, Method: "pc", CorrectorSteps: 0}, 37},
+		{Options{Eps: DefaultEps, N: 37, Method: "pc", CorrectorSteps: 3}, 148},
+		{Options{Eps: DefaultEps, N: 37, Method: "ode", ODESolver: "heun"}, 74},
+		{Options{Eps: DefaultEps, N: 37, Method: "ode", ODESolver: "rk4"}, 148},
+		{Options{Eps: DefaultEps, Method: "ode"}, -1},
+		{Options{Eps: DefaultEps, N: 37, Denoise: true}, 38},
+		{Options{Eps: DefaultEps, N: 37, Method: "ode", ODESolver: "rk4", Denoise: true}, 149},
+		{Options{Eps: DefaultEps, Method: "ode", Denoise: true}, -1},
 	} {
 		g := &gaussScore{s: s, d: 2, mu: dataMu, sigma: dataSigma}
 		rng := rand.New(rand.NewPCG(3, 4))
@@ -340,7 +341,7 @@ func TestLikelihoodGaussian(t *testing.T) {
 			rng := rand.New(rand.NewPCG(11, uint64(si*10+d)))
 			x := g.draw(rng, 500, 0) // held-out data
 			xc := append([]float64(nil), x...)
-			res, err := Likelihood(s, g, x, Options{})
+			res, err := Likelihood(s, g, x, Options{Eps: DefaultEps})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -398,7 +399,7 @@ func TestLikelihoodMixture(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	x := q.draw(rng, 300, 0)
 	for _, tc := range []struct{ tol, worst, mean float64 }{{0, 5e-3, 1e-3}, {1e-6, 1e-3, 1e-3}} {
-		res, err := Likelihood(s, q, x, Options{RTol: tc.tol, ATol: tc.tol})
+		res, err := Likelihood(s, q, x, Options{Eps: DefaultEps, RTol: tc.tol, ATol: tc.tol})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,7 +435,7 @@ func TestEulerMaruyamaUnchanged(t *testing.T) {
 			want[j] += (-a*want[j]+gg*gg*sc[j])*dt + gg*math.Sqrt(dt)*rng.NormFloat64()
 		}
 	}
-	res, err := EulerMaruyama(s, g, x, Options{N: N, Keep: []int{0, N}}, rand.New(rand.NewPCG(2, 2)))
+	res, err := EulerMaruyama(s, g, x, Options{Eps: DefaultEps, N: N, Keep: []int{0, N}}, rand.New(rand.NewPCG(2, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,10 +453,12 @@ func TestSnapshots(t *testing.T) {
 	for _, o := range []Options{
 		{N: 20, Keep: []int{0, 20, 7}},
 		{N: 20, Keep: []int{0, 20, 7}, Method: "rd"},
-		{N: 20, Keep: []int{0, 20, 7}, Method: "pc"},
+		{N: 20, Keep: []int{0, 20, 7}, Method: "pc", CorrectorSteps: 1},
 		{N: 20, Keep: []int{0, 20, 7}, Method: "ode", ODESolver: "heun"},
 		{N: 20, Keep: []int{0, 20, 7}, Method: "ode", ODESolver: "rk4"},
+		{N: 20, Keep: []int{0, 20, 7}, Method: "ode", ODESolver: "rk45"},
 	} {
+		o.Eps = DefaultEps
 		g := &gaussScore{s: s, d: 2, mu: dataMu, sigma: dataSigma}
 		rng := rand.New(rand.NewPCG(1, 1))
 		x := g.draw(rng, 10, s.T())
@@ -464,8 +467,31 @@ func TestSnapshots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Snapshots) != 3 {
-			t.Fatalf("%s%s: %d snapshots, want 3", o.Method, o.ODESolver, len(res.Snapshots))
+		if len(res.Snapshots) != 3 || len(res.Times) != 3 {
+			t.Fatalf("%s%s: %d snapshots and %d times, want 3", o.Method, o.ODESolver, len(res.Snapshots), len(res.Times))
+		}
+		eps := s.MinTime()
+		for k, want := range []float64{s.T(), eps, s.T() - 7*(s.T()-eps)/20} {
+			if math.Abs(res.Times[k]-want) > 1e-15 {
+				t.Errorf("%s%s: snapshot %d at t=%v, want %v", o.Method, o.ODESolver, k, res.Times[k], want)
+			}
+		}
+		if res.End != eps {
+			t.Errorf("%s%s: End %v, want ε = %v", o.Method, o.ODESolver, res.End, eps)
+		}
+		if o.Method == "ode" {
+			// The exact flow is affine: x_t = μ_t + sqrt(v_t/v_T)(x_T − μ_T).
+			// Heun at N=20 is the coarsest (measured 2.4e-3): 5e-3 covers it, while a snapshot
+			// one grid step off (Δt = 0.05) moves by ~0.05.
+			muT, vT := g.moments(s.T())
+			for k, tk := range res.Times {
+				mu, v := g.moments(tk)
+				for j := range x0 {
+					if e := math.Abs(res.Snapshots[k][j] - (mu + math.Sqrt(v/vT)*(x0[j]-muT))); e > 5e-3 {
+						t.Fatalf("%s: snapshot %d off the exact flow at its time by %.3g", o.ODESolver, k, e)
+					}
+				}
+			}
 		}
 		for j := range x0 {
 			if res.Snapshots[0][j] != x0[j] || res.Snapshots[1][j] != res.X[j] {
@@ -490,32 +516,32 @@ func TestBadOptions(t *testing.T) {
 		rng  *rand.Rand
 		want string
 	}{
-		{"unknown method", ok(), Options{N: 5, Method: "ddim"}, rng, "unknown method"},
-		{"unknown solver", ok(), Options{N: 5, Method: "ode", ODESolver: "euler"}, rng, "unknown ODE solver"},
-		{"no steps", ok(), Options{Method: "rd"}, rng, "at least 1"},
-		{"no steps heun", ok(), Options{Method: "ode", ODESolver: "heun"}, rng, "at least 1"},
-		{"keep range", ok(), Options{N: 5, Keep: []int{6}}, rng, "snapshot index"},
-		{"rk45 keep", ok(), Options{Method: "ode", Keep: []int{0}}, rng, "rk45"},
-		{"ragged", make([]float64, 7), Options{N: 5}, rng, "dimension 2"},
-		{"NaN", []float64{0, 1, math.NaN(), 0}, Options{N: 5, Method: "pc"}, rng, "x[2]"},
+		{"unknown method", ok(), Options{Eps: DefaultEps, N: 5, Method: "ddim"}, rng, "unknown method"},
+		{"unknown solver", ok(), Options{Eps: DefaultEps, N: 5, Method: "ode", ODESolver: "euler"}, rng, "unknown ODE solver"},
+		{"no steps", ok(), Options{Eps: DefaultEps, Method: "rd"}, rng, "at least 1"},
+		{"no steps heun", ok(), Options{Eps: DefaultEps, Method: "ode", ODESolver: "heun"}, rng, "at least 1"},
+		{"keep range", ok(), Options{Eps: DefaultEps, N: 5, Keep: []int{6}}, rng, "snapshot index"},
+		{"rk45 keep without N", ok(), Options{Eps: DefaultEps, Method: "ode", Keep: []int{0}}, rng, "rk45"},
+		{"ragged", make([]float64, 7), Options{Eps: DefaultEps, N: 5}, rng, "dimension 2"},
+		{"NaN", []float64{0, 1, math.NaN(), 0}, Options{Eps: DefaultEps, N: 5, Method: "pc"}, rng, "x[2]"},
 		{"eps too big", ok(), Options{N: 5, Eps: 1}, rng, "Eps"},
-		{"eps negative", ok(), Options{N: 5, Method: "rd", Eps: -0.1}, rng, "Eps"},
-		{"nil rng", ok(), Options{N: 5, Method: "pc"}, nil, "random source"},
-		{"negative corrector", ok(), Options{N: 5, Method: "pc", CorrectorSteps: -1}, rng, "CorrectorSteps"},
-		{"bad snr", ok(), Options{N: 5, Method: "pc", SNR: -0.1}, rng, "SNR"},
-		{"pc alpha", ok(), Options{N: 5, Method: "pc"}, rng, "α"},
-		{"rk45 tolerance", ok(), Options{Method: "ode", RTol: -1}, rng, "tolerances"},
-		{"rk45 max steps", ok(), Options{Method: "ode", MaxSteps: 2}, rng, "maximum number of steps"},
+		{"eps where std is 0", ok(), Options{N: 5, Method: "rd", Eps: 0}, rng, "kernel std"},
+		{"nil rng", ok(), Options{Eps: DefaultEps, N: 5, Method: "pc"}, nil, "random source"},
+		{"negative corrector", ok(), Options{Eps: DefaultEps, N: 5, Method: "pc", CorrectorSteps: -1}, rng, "CorrectorSteps"},
+		{"bad snr", ok(), Options{Eps: DefaultEps, N: 5, Method: "pc", SNR: -0.1}, rng, "SNR"},
+		{"pc alpha", ok(), Options{Eps: DefaultEps, N: 5, Method: "pc"}, rng, "α"},
+		{"rk45 tolerance", ok(), Options{Eps: DefaultEps, Method: "ode", RTol: -1}, rng, "tolerances"},
+		{"rk45 max steps", ok(), Options{Eps: DefaultEps, Method: "ode", MaxSteps: 2}, rng, "maximum number of steps"},
 	} {
 		_, err := Sample(s, g, tc.x, tc.o, tc.rng)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
 		}
 	}
-	if _, err := Likelihood(s, g, make([]float64, 3), Options{}); err == nil || !strings.Contains(err.Error(), "dimension 2") {
+	if _, err := Likelihood(s, g, make([]float64, 3), Options{Eps: DefaultEps}); err == nil || !strings.Contains(err.Error(), "dimension 2") {
 		t.Errorf("Likelihood on ragged input: error %v", err)
 	}
-	if _, err := Likelihood(s, g, nil, Options{}); err == nil || !strings.Contains(err.Error(), "at least one point") {
+	if _, err := Likelihood(s, g, nil, Options{Eps: DefaultEps}); err == nil || !strings.Contains(err.Error(), "at least one point") {
 		t.Errorf("Likelihood on no points: error %v", err)
 	}
 }

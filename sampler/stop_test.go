@@ -21,7 +21,7 @@ func TestStopEndsSampling(t *testing.T) {
 	}}
 	for _, m := range []string{"em", "rd", "pc"} {
 		calls := 0
-		o := Options{N: 100, Method: m, Stop: func() bool { calls++; return calls > 3 }}
+		o := Options{N: 100, Method: m, Eps: DefaultEps, CorrectorSteps: DefaultCorrectorSteps, Stop: func() bool { calls++; return calls > 3 }}
 		x := make([]float64, 10)
 		_, err := Sample(s, score, x, o, rand.New(rand.NewPCG(1, 2)))
 		if !errors.Is(err, ErrStopped) || calls != 4 {

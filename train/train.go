@@ -13,6 +13,7 @@ import (
 	"scoresde/data"
 	"scoresde/nn"
 	"scoresde/optim"
+	"scoresde/precond"
 	"scoresde/sde"
 )
 
@@ -30,11 +31,14 @@ type Config struct {
 	MinTime   float64 `json:"min_time"`   // ε in t ~ U[ε, T]; negative means the SDE's default
 	Weighting string  `json:"weighting"`  // WeightStd2 (default) or WeightG2
 	EMA       float64 `json:"ema"`        // EMA decay of the weights; 0 disables
+	// Precond is the network's parametrisation (see package precond):
+	// "auto" (none for VE, edm for VP/sub-VP), "none", "sigma" or "edm".
+	Precond string `json:"precond"`
 }
 
 // DefaultConfig is the notebook's.
 func DefaultConfig() Config {
-	return Config{Epochs: 5000, BatchSize: 2000, LR: 1e-3, MinTime: -1, Weighting: WeightStd2}
+	return Config{Epochs: 5000, BatchSize: 2000, LR: 1e-3, MinTime: -1, Weighting: WeightStd2, Precond: precond.Auto}
 }
 
 // Validate names the first impossible parameter.
@@ -55,7 +59,27 @@ func (c Config) Validate(nData int) error {
 	case math.IsNaN(c.MinTime) || math.IsInf(c.MinTime, 0):
 		return fmt.Errorf("minimum time must be finite, got %v", c.MinTime)
 	}
+	if err := precond.Check(c.Precond); err != nil {
+		return err
+	}
+	if c.Precond == precond.EDM && c.Weighting == WeightG2 {
+		return fmt.Errorf("precond edm brings its own loss weighting; drop weighting %q", WeightG2)
+	}
 	return nil
+}
+
+// NewPrecond is the parametrisation training with cfg on ds under s uses:
+// cfg.Precond resolved for s on [ε, T] with ε = cfg.MinTime (negative: the
+// SDE's default) and, for edm, σ_data the RMS of ds.
+func NewPrecond(cfg Config, s sde.SDE, ds *data.Set) (*precond.Precond, error) {
+	eps := cfg.MinTime
+	if eps < 0 {
+		eps = s.MinTime()
+	}
+	if eps >= s.T() {
+		return nil, fmt.Errorf("minimum time %v must be below T = %v", eps, s.T())
+	}
+	return precond.New(cfg.Precond, s, eps, precond.RMS(ds.X))
 }
 
 // State is everything needed to continue training bit for bit.
@@ -76,7 +100,12 @@ type Trainer struct {
 	st   *State
 	rng  *rand.Rand
 	eps  float64
-	warp sde.TimeWarp // t as the network sees it
+	warp sde.TimeWarp // t as the network sees it (kinds none and sigma)
+	pre  *precond.Precond
+	// plain: the notebook's parametrisation, the network's output is the
+	// score (the loss in its original form, bit for bit); edm: EDM's
+	// training times and loss weight.
+	plain, edm bool
 
 	ws     *nn.Workspace
 	perm   []int
@@ -86,6 +115,8 @@ type Trainer struct {
 	z      []float32 // batch × d noise
 	invS   []float32 // 1/s(t) per row
 	w      []float32 // λ(t)/batch per row
+	k      []float32 // λ(t)·Out(t)²/batch per row, the loss weight on F (not plain)
+	tgt    []float32 // batch × d: the F that makes the score exact for the row (not plain)
 	grad   []float32
 	adam   optim.AdamStep // the current step's
 	batch  nn.BatchFunc
@@ -112,13 +143,11 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 	if st.Net.In != d+1 || st.Net.Out != d {
 		return nil, fmt.Errorf("network maps %d→%d but data of dimension %d need %d→%d", st.Net.In, st.Net.Out, d, d+1, d)
 	}
-	eps := cfg.MinTime
-	if eps < 0 {
-		eps = s.MinTime()
+	pre, err := NewPrecond(cfg, s, ds)
+	if err != nil {
+		return nil, err
 	}
-	if eps >= s.T() {
-		return nil, fmt.Errorf("minimum time %v must be below T = %v", eps, s.T())
-	}
+	eps := pre.MinTime()
 	if st.Adam == nil {
 		st.Adam = optim.NewAdam(st.Net.NumParams(), cfg.LR)
 	}
@@ -129,13 +158,16 @@ func New(cfg Config, s sde.SDE, ds *data.Set, st *State) (*Trainer, error) {
 	tiles, size := nn.Tiling(b)
 	size = min(size, b)
 	tr := &Trainer{
-		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: sde.NewTimeWarp(s, eps),
+		cfg: cfg, sde: s, data: ds, st: st, rng: rand.New(st.RNG), eps: eps, warp: pre.Warp(),
+		pre: pre, plain: pre.Kind() == precond.None, edm: pre.Kind() == precond.EDM,
 		ws:   st.Net.NewWorkspace(b),
 		perm: make([]int, ds.Len()),
 		gens: make([]rowGen, tiles),
 		z:    make([]float32, b*d),
 		invS: make([]float32, b),
 		w:    make([]float32, b),
+		k:    make([]float32, b),
+		tgt:  make([]float32, b*d),
 		grad: make([]float32, st.Net.NumParams()),
 	}
 	for i := range tr.gens {
@@ -152,9 +184,17 @@ func (tr *Trainer) Close() { tr.ws.Close() }
 // State returns the live training state (not a copy).
 func (tr *Trainer) State() *State { return tr.st }
 
+// Precond is the parametrisation the network is trained under.
+func (tr *Trainer) Precond() *precond.Precond { return tr.pre }
+
 // lossGrad writes dL/du for rows [lo,hi) and returns their summed weighted
-// loss (divided by the batch size through w).
+// loss (divided by the batch size through w). u is the network's output:
+// the score itself when plain, else F with score Skip·x + Out·F, for which
+// ½λ|score + z/s|² = ½λ·Out²|F − F*|².
 func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
+	if !tr.plain {
+		return tr.lossGradF(lo, hi, u, g)
+	}
 	d := tr.data.D
 	sum := 0.0
 	for r := lo; r < hi; r++ {
@@ -169,6 +209,32 @@ func (tr *Trainer) lossGrad(lo, hi int, u, g []float32) float64 {
 			gr[j] = (ur[j] + zs) * w
 		}
 		sum += float64(l * w)
+	}
+	return sum
+}
+
+// lossGradF is lossGrad for a parametrised network output F: the same loss
+// (½|u|² + u·z/s)λ = ½λ|u + z/s|² − ½λ|z/s|², written in F so that the
+// large, nearly cancelling terms of u and z/s at small s never meet in
+// float32.
+func (tr *Trainer) lossGradF(lo, hi int, u, g []float32) float64 {
+	d := tr.data.D
+	sum := 0.0
+	for r := lo; r < hi; r++ {
+		ur := u[(r-lo)*d : (r-lo+1)*d]
+		gr := g[(r-lo)*d : (r-lo+1)*d]
+		zr := tr.z[r*d : (r+1)*d]
+		tg := tr.tgt[r*d : (r+1)*d]
+		inv, w, k := tr.invS[r], tr.w[r], tr.k[r]
+		var e2, z2 float32
+		for j := range ur {
+			e := ur[j] - tg[j]
+			zs := zr[j] * inv
+			e2 += e * e
+			z2 += zs * zs
+			gr[j] = k * e
+		}
+		sum += 0.5*float64(k*e2) - 0.5*float64(w*z2)
 	}
 	return sum
 }
@@ -190,8 +256,14 @@ func (tr *Trainer) makeRows(tile, lo, hi int, in []float32) {
 	ts, ms, ss := g.t[:n], g.m[:n], g.s[:n]
 	src := rowSource{}
 	src.seed(tr.seed, uint64(tile))
-	for i := range ts {
-		ts[i] = tr.warp.Time(src.Float64())
+	if tr.edm {
+		for i := range ts {
+			ts[i] = tr.pre.Time(src.Float64())
+		}
+	} else {
+		for i := range ts {
+			ts[i] = tr.warp.Time(src.Float64())
+		}
 	}
 	sde.Kernels(tr.sde, ts, ms, ss)
 	z := tr.z[lo*d : hi*d]
@@ -205,16 +277,38 @@ func (tr *Trainer) makeRows(tile, lo, hi int, in []float32) {
 			gt := tr.sde.Diffusion(t)
 			lam = gt * gt
 		}
+		if tr.edm {
+			lam = tr.pre.EDMWeight(m, s)
+		}
 		tr.invS[r] = float32(1 / s)
 		tr.w[r] = float32(lam * invB)
 		idx := tr.rows[r]
 		x0 := tr.data.X[idx*d : (idx+1)*d]
 		row := in[i*(d+1) : (i+1)*(d+1)]
+		if !tr.plain {
+			tr.parametrisedRow(r, t, m, s, lam*invB, x0, z[i*d:(i+1)*d], row)
+			continue
+		}
 		for j, zj := range z[i*d : (i+1)*d] {
 			row[j] = float32(m*x0[j] + s*float64(zj))
 		}
 		row[d] = float32(tr.warp.At(t))
 	}
+}
+
+// parametrisedRow writes row r's network input [In·x, Noise], its target
+// F* = −(Skip·x + z/s)/Out and its weight on F, λ·Out²/batch (wB is λ/batch).
+func (tr *Trainer) parametrisedRow(r int, t, m, s, wB float64, x0 []float64, z, row []float32) {
+	c := tr.pre.AtKernel(t, m, s)
+	d := len(x0)
+	tg := tr.tgt[r*d : (r+1)*d]
+	for j, zj := range z {
+		x := m*x0[j] + s*float64(zj)
+		row[j] = float32(c.In * x)
+		tg[j] = float32(-(c.Skip*x + float64(zj)/s) / c.Out)
+	}
+	row[d] = float32(c.Noise)
+	tr.k[r] = float32(wB * c.Out * c.Out)
 }
 
 // step does one Adam step on the rows perm[lo:lo+batch] and returns the batch loss.

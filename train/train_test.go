@@ -49,7 +49,7 @@ func trainFor(t *testing.T, cfg Config, s sde.SDE, ds *data.Set, st *State, epoc
 // per-row loss it reports: check against central differences in float64.
 func TestLossGradMatchesFiniteDifferences(t *testing.T) {
 	const d, b = 3, 5
-	tr := &Trainer{data: &data.Set{D: d}, z: make([]float32, b*d), invS: make([]float32, b), w: make([]float32, b)}
+	tr := &Trainer{data: &data.Set{D: d}, z: make([]float32, b*d), invS: make([]float32, b), w: make([]float32, b), plain: true}
 	rng := rand.New(rand.NewPCG(1, 1))
 	u := make([]float32, b*d)
 	for i := range u {

@@ -46,6 +46,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dataFlags(fs.FlagSet, &cfg)
 	sdeFlags(fs.FlagSet, &cfg)
 	trainFlags(fs.FlagSet, &cfg)
+	precondFlags(fs.FlagSet, &cfg)
 	gapFlag(fs.FlagSet, &cfg)
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of initialisation and training")

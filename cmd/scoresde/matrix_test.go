@@ -12,20 +12,6 @@ import (
 	"scoresde/dataio"
 )
 
-// knownSkip lists the figures the run skips today for reasons another
-// change fixes (issue 11, item 1): the rk45 solver keeps no snapshots for
-// figure 6, and VP/sub-VP figures 9 and 10 meet s(0) = 0. Each is still a
-// completed run with a note; delete an entry when its fix lands.
-func knownSkip(sdeName, solver string, dim int, what string) bool {
-	switch {
-	case solver == "rk45" && (strings.Contains(what, "snapshots") || strings.Contains(what, "fig6")):
-		return true
-	case sdeName != "ve" && dim == 1 && (strings.Contains(what, "fig9") || strings.Contains(what, "fig10")):
-		return true
-	}
-	return false
-}
-
 type matrixCase struct {
 	sde, sampler, solver string
 	potential            string // fourwell: 1-D, mullerbrown: 2-D
@@ -101,9 +87,7 @@ func TestRunMatrix(t *testing.T) {
 			}
 			skipped := ""
 			for _, sk := range sum.Skipped {
-				if !knownSkip(c.sde, c.solver, dim, sk.What) {
-					t.Errorf("skipped %s: %s", sk.What, sk.Reason)
-				}
+				t.Errorf("skipped %s: %s", sk.What, sk.Reason)
 				skipped += sk.What + " "
 			}
 			want := []string{"dataset." + c.format, "samples." + c.format, "loss.csv", "model.json", "checkpoint.json",

@@ -68,6 +68,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dataFlags(fs.FlagSet, &cfg)
 	sdeFlags(fs.FlagSet, &cfg)
 	trainFlags(fs.FlagSet, &cfg)
+	precondFlags(fs.FlagSet, &cfg)
 	sampleFlags(fs.FlagSet, &cfg)
 	evalFlags(fs.FlagSet, &cfg)
 	gapFlag(fs.FlagSet, &cfg)
