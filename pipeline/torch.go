@@ -209,7 +209,7 @@ func checkPrecond(path string) error {
 func ScoreTable(m *Model, x *data.Set, t float64, train *data.Set) (header []string, cols [][]float64, err error) {
 	d := m.Dim()
 	if x.D != d {
-		return nil, nil, fmt.Errorf("the points have dimension %d but the model is for dimension %d", x.D, d)
+		return nil, nil, fmt.Errorf("the points have dimension %d but the model is for dimension %d; pass a file with %d columns", x.D, d, d)
 	}
 	if !(t >= 0 && t <= m.SDE.T()) {
 		return nil, nil, fmt.Errorf("time --t %v is outside [0, T] = [0, %v]", t, m.SDE.T())
