@@ -83,3 +83,30 @@ func FuzzUnpickle(f *testing.F) {
 		}
 	})
 }
+
+// fuzzReader is FuzzReadPT's check for the other formats.
+func fuzzReader(f *testing.F, format string, seeds ...string) {
+	for _, name := range seeds {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		before := totalAlloc()
+		_, err := Read(bytes.NewReader(b), int64(len(b)), format)
+		if used := totalAlloc() - before; used > allocBound(len(b)) {
+			t.Fatalf("%d bytes of input allocated %d bytes", len(b), used)
+		}
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error %v is not a *modelio.Error", err)
+			}
+		}
+	})
+}
+
+func FuzzReadNPZ(f *testing.F) { fuzzReader(f, NPZ, "mlp1d.npz", "mlp1d_compressed.npz") }
+
+func FuzzReadSafetensors(f *testing.F) { fuzzReader(f, Safetensors, "mlp1d.safetensors") }

@@ -47,6 +47,8 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 		{"mlp1d.pt", "mlp1d", []int{5, 4}},
 		{"mlp1d.npz", "mlp1d", []int{5, 4}},
 		{"mlp1d.safetensors", "mlp1d", []int{5, 4}},
+		{"mlp1d_double.pt", "mlp1d", []int{5, 4}},
+		{"mlp1d_compressed.npz", "mlp1d", []int{5, 4}},
 		{"mlp2d.pt", "mlp2d", []int{6}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {

@@ -12,6 +12,8 @@ with Debian's python3-torch (1.13) and python3-numpy. It writes
       package is not in Debian): 8-byte header length, JSON header, data;
   mlp2d.pt      a 2-D network (3 -> 6 -> 2), saved from a module wrapped
       the way DistributedDataParallel wraps it (keys module.net.0.weight, ...);
+  mlp1d_double.pt, mlp1d_compressed.npz  the same network in float64 (torch
+      .double()) and through np.savez_compressed (deflated members);
   wholemodel.pt torch.save(model) of the whole module (refused: not a state_dict);
   legacy.pt     the state_dict in the pre-1.6 format (refused, with how to re-save);
   expected.json PyTorch's own u(x, t) of both networks at a few points,
@@ -64,6 +66,8 @@ def main():
     torch.save(sd, "mlp1d.pt")
     np.savez("mlp1d.npz", **{k: v.numpy() for k, v in sd.items()})
     save_safetensors("mlp1d.safetensors", sd)
+    torch.save({k: v.double() for k, v in sd.items()}, "mlp1d_double.pt")
+    np.savez_compressed("mlp1d_compressed.npz", **{k: v.numpy() for k, v in sd.items()})
     torch.save(m1, "wholemodel.pt")
     torch.save(sd, "legacy.pt", _use_new_zipfile_serialization=False)
     x1 = torch.tensor([[-1.5], [-0.3], [0.0], [0.7], [2.2]])
