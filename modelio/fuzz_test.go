@@ -9,9 +9,11 @@ import (
 )
 
 // allocBound is what decoding n bytes of input may allocate: a constant
-// plus a fixed amount per byte (each opcode builds at most one small
-// object; a stored zip member is copied once).
-func allocBound(n int) uint64 { return 1<<20 + 4096*uint64(n) }
+// plus a fixed amount per byte. Each pickle opcode builds at most one
+// small object; a zip member deflates to at most 1032 times its size, read
+// into a buffer that grows by doubling (≤ 3 times the bytes read) and
+// decoded once more into float32 values: ≤ 4·1032 bytes per input byte.
+func allocBound(n int) uint64 { return 1<<20 + 8192*uint64(n) }
 
 func totalAlloc() uint64 {
 	var ms runtime.MemStats

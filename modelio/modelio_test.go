@@ -1,6 +1,7 @@
 package modelio
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -236,5 +237,24 @@ func TestMalformed(t *testing.T) {
 			b[i] ^= 0xff
 			Read(bytes.NewReader(b), int64(len(b)), format)
 		}
+	}
+}
+
+// A deflated member that inflates a thousandfold is read, and the reader
+// allocates within the fuzz tests' bound.
+func TestDeflateBombBounded(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	f, _ := zw.Create("net.0.weight.npy")
+	f.Write(encodeNPY(&Tensor{Shape: []int{1 << 20}, Data: make([]float32, 1<<20)}))
+	zw.Close()
+	b := buf.Bytes()
+	before := totalAlloc()
+	sd, err := ReadNPZ(bytes.NewReader(b), int64(len(b)))
+	if used := totalAlloc() - before; used > allocBound(len(b)) {
+		t.Errorf("%d bytes of input allocated %d bytes", len(b), used)
+	}
+	if err != nil || len(sd.Tensors[0].Data) != 1<<20 {
+		t.Fatalf("%v", err)
 	}
 }
