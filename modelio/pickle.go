@@ -552,7 +552,7 @@ func rebuildTensor(a pyTuple, budget int) (*Tensor, error) {
 	off, ok2 := a[1].(int64)
 	size, ok3 := a[2].(pyTuple)
 	stride, ok4 := a[3].(pyTuple)
-	if !ok || !ok2 || !ok3 || !ok4 || len(size) != len(stride) || len(size) > 8 {
+	if !ok || !ok2 || !ok3 || !ok4 || len(size) != len(stride) || len(size) > 8 || off < 0 || off > maxParams {
 		return nil, errorf("pickle: malformed tensor (storage, offset, size, stride); the file is damaged")
 	}
 	shape := make([]int, len(size))
@@ -566,11 +566,14 @@ func rebuildTensor(a pyTuple, budget int) (*Tensor, error) {
 		}
 		shape[i], strides[i] = int(s), d
 		if s > 0 {
-			last += (s - 1) * d
+			last += (s - 1) * d // each term ≤ 2⁶⁰, and last stays ≤ 2³⁰ before it
+		}
+		if last > maxParams {
+			break
 		}
 	}
 	n := numel(shape)
-	if n < 0 || off < 0 || (n > 0 && last >= int64(len(st.data))) || n > len(st.data) {
+	if n < 0 || last > maxParams || (n > 0 && last >= int64(len(st.data))) || n > len(st.data) {
 		return nil, errorf("pickle: tensor of shape %v at offset %d does not fit its storage of %d values; the file is damaged", shape, off, len(st.data))
 	}
 	if n > budget {
