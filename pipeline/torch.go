@@ -12,6 +12,7 @@ import (
 	"scoresde/data"
 	"scoresde/dataio"
 	"scoresde/exact"
+	"scoresde/langevin"
 	"scoresde/modelio"
 	"scoresde/sde"
 )
@@ -202,11 +203,23 @@ func checkPrecond(path string) error {
 	return fmt.Errorf("export: model file %s uses the %q parametrisation of the score, which the notebook's MyScore (a plain u(x, t) = net(cat(x, t))) does not have; export a model trained with the notebook's parametrisation", path, name)
 }
 
+// ScoreRefs are the exact scores 'score' can print beside the model's.
+type ScoreRefs struct {
+	// Train adds the exact denoising-score-matching optimum for these
+	// training data (columns s_opt, or s1_opt…sd_opt): the score of the
+	// data smoothed by the SDE's kernel, the best any network can learn
+	// from them.
+	Train *data.Set
+	// Truth names a 1-D potential whose Gibbs density exp(−βV)/Z at Beta
+	// the data follow; it adds that density's score pushed through the
+	// kernel (column s_true), what the data would give in the limit.
+	Truth string
+	Beta  float64
+}
+
 // ScoreTable is the learned score at points x and time t, one column per
-// coordinate (s, or s1…sd), followed, when train is given, by the exact
-// denoising-score-matching optimum for those training data (s_opt, or
-// s1_opt…sd_opt): the score of the data smoothed by the SDE's kernel.
-func ScoreTable(m *Model, x *data.Set, t float64, train *data.Set) (header []string, cols [][]float64, err error) {
+// coordinate (s, or s1…sd), followed by the exact references asked for.
+func ScoreTable(m *Model, x *data.Set, t float64, refs ScoreRefs) (header []string, cols [][]float64, err error) {
 	d := m.Dim()
 	if x.D != d {
 		return nil, nil, fmt.Errorf("the points have dimension %d but the model is for dimension %d; pass a file with %d columns", x.D, d, d)
@@ -215,9 +228,9 @@ func ScoreTable(m *Model, x *data.Set, t float64, train *data.Set) (header []str
 		return nil, nil, fmt.Errorf("time --t %v is outside [0, T] = [0, %v]", t, m.SDE.T())
 	}
 	n := x.Len()
-	u := make([]float64, n*d)
-	m.Score(x.X, t, u)
-	add := func(suffix string, v []float64) {
+	add := func(suffix string, score func(x []float64, t float64, out []float64)) {
+		v := make([]float64, n*d)
+		score(x.X, t, v)
 		for j := range d {
 			name := "s" + suffix
 			if d > 1 {
@@ -230,21 +243,37 @@ func ScoreTable(m *Model, x *data.Set, t float64, train *data.Set) (header []str
 			header, cols = append(header, name), append(cols, c)
 		}
 	}
-	add("", u)
-	if train != nil {
-		if train.D != d {
-			return nil, nil, fmt.Errorf("the training data have dimension %d but the model is for dimension %d", train.D, d)
+	add("", m.Score)
+	if (refs.Train != nil || refs.Truth != "") && !(m.SDE.Std(t) > 0) {
+		return nil, nil, fmt.Errorf("the exact scores are not defined at t = %v, where the %s kernel's std is 0; pick t > 0", t, m.SDE.Name())
+	}
+	if refs.Train != nil {
+		if refs.Train.D != d {
+			return nil, nil, fmt.Errorf("the training data have dimension %d but the model is for dimension %d", refs.Train.D, d)
 		}
-		if !(m.SDE.Std(t) > 0) {
-			return nil, nil, fmt.Errorf("the exact optimum has no score at t = %v, where the %s kernel's std is 0; pick t > 0", t, m.SDE.Name())
-		}
-		opt, err := exact.NewEmpiricalOptimum(train, m.SDE)
+		opt, err := exact.NewEmpiricalOptimum(refs.Train, m.SDE)
 		if err != nil {
 			return nil, nil, err
 		}
-		v := make([]float64, n*d)
-		opt.Score(x.X, t, v)
-		add("_opt", v)
+		add("_opt", opt.Score)
+	}
+	if refs.Truth != "" {
+		if d != 1 {
+			return nil, nil, fmt.Errorf("--truth gives the exact score of a 1-D Gibbs density; the model is for dimension %d", d)
+		}
+		p, _, err := langevin.ByName(refs.Truth)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--truth: %v", err)
+		}
+		g, err := exact.NewGibbs(p, refs.Beta)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--truth %s: %v", refs.Truth, err)
+		}
+		gs, err := exact.NewGibbsSmoothedScore(g, m.SDE)
+		if err != nil {
+			return nil, nil, err
+		}
+		add("_true", gs.Score)
 	}
 	for _, c := range cols {
 		for _, v := range c {
@@ -259,9 +288,9 @@ func ScoreTable(m *Model, x *data.Set, t float64, train *data.Set) (header []str
 // ScoreJob is 'scoresde score': the score of the model in modelPath (any
 // format; sc is the SDE of a state_dict) at the points (a data file, or a
 // comma-separated list of 1-D points) at time t, with the exact optimum
-// for the data in trainPath when given, written as CSV to the file out
-// (to stdout when out is "" or "-").
-func ScoreJob(modelPath string, sc SDEConfig, points string, t float64, trainPath, out string, stdout io.Writer) (int, error) {
+// for the data in trainPath when given and the truth's score when named,
+// written as CSV to the file out (to stdout when out is "" or "-").
+func ScoreJob(modelPath string, sc SDEConfig, points string, t float64, trainPath string, refs ScoreRefs, out string, stdout io.Writer) (int, error) {
 	m, _, err := OpenModel(modelPath, sc)
 	if err != nil {
 		return 0, err
@@ -270,13 +299,12 @@ func ScoreJob(modelPath string, sc SDEConfig, points string, t float64, trainPat
 	if err != nil {
 		return 0, err
 	}
-	var train *data.Set
 	if trainPath != "" {
-		if train, err = readData(trainPath); err != nil {
+		if refs.Train, err = readData(trainPath); err != nil {
 			return 0, err
 		}
 	}
-	header, cols, err := ScoreTable(m, x, t, train)
+	header, cols, err := ScoreTable(m, x, t, refs)
 	if err != nil {
 		return 0, err
 	}

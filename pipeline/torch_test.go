@@ -160,7 +160,7 @@ func TestScoreTableExactColumn(t *testing.T) {
 		x0 := []float64{0.3, -0.7}
 		x := &data.Set{D: 2, X: []float64{-1, 0, 0.5, 0.5, 2, -2}}
 		tm := 0.4
-		header, cols, err := ScoreTable(m, x, tm, &data.Set{D: 2, X: x0})
+		header, cols, err := ScoreTable(m, x, tm, ScoreRefs{Train: &data.Set{D: 2, X: x0}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,10 +183,38 @@ func TestScoreTableExactColumn(t *testing.T) {
 		}
 	}
 	m, _ := savedModel(t, "ve", 1, nil)
-	if _, _, err := ScoreTable(m, &data.Set{D: 1, X: []float64{0}}, 1.5, nil); err == nil {
+	if _, _, err := ScoreTable(m, &data.Set{D: 1, X: []float64{0}}, 1.5, ScoreRefs{}); err == nil {
 		t.Error("t beyond T accepted")
 	}
-	if _, _, err := ScoreTable(m, &data.Set{D: 2, X: []float64{0, 0}}, 0.5, nil); err == nil {
+	if _, _, err := ScoreTable(m, &data.Set{D: 2, X: []float64{0, 0}}, 0.5, ScoreRefs{}); err == nil {
 		t.Error("points of the wrong dimension accepted")
+	}
+}
+
+// The truth's column against the closed form for the harmonic potential:
+// its Gibbs density N(0, 1/β) through the kernel is N(0, m(t)²/β + s(t)²).
+func TestScoreTableTruthColumn(t *testing.T) {
+	for _, name := range []string{"ve", "vp"} {
+		m, _ := savedModel(t, name, 1, nil)
+		x := &data.Set{D: 1, X: []float64{-1.5, -0.2, 0.4, 2}}
+		tm, beta := 0.3, 2.0
+		header, cols, err := ScoreTable(m, x, tm, ScoreRefs{Truth: "harmonic", Beta: beta})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(header, ",") != "s,s_true" {
+			t.Fatalf("header %v", header)
+		}
+		mt, s := m.SDE.MeanScale(tm), m.SDE.Std(tm)
+		for i, xi := range x.X {
+			want := -xi / (mt*mt/beta + s*s)
+			if got := cols[1][i]; math.Abs(got-want) > 1e-6*(1+math.Abs(want)) {
+				t.Errorf("%s x=%v: s_true %v, want %v", name, xi, got, want)
+			}
+		}
+	}
+	m, _ := savedModel(t, "ve", 2, nil)
+	if _, _, err := ScoreTable(m, &data.Set{D: 2, X: []float64{0, 0}}, 0.5, ScoreRefs{Truth: "harmonic", Beta: 1}); err == nil {
+		t.Error("--truth accepted for a 2-D model")
 	}
 }

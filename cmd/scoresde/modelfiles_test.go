@@ -80,6 +80,17 @@ func TestScoreCommandMatchesPyTorch(t *testing.T) {
 	}
 }
 
+// The exact references come beside the model's score through the command.
+func TestScoreCommandReferences(t *testing.T) {
+	train := filepath.Join(t.TempDir(), "train.csv")
+	os.WriteFile(train, []byte("x\n-0.5\n0.1\n0.6\n"), 0o644)
+	header, rows := readScores(t, mustRun(t, "score", "--model", filepath.Join(fixtures, "mlp1d.pt"), "--x", "-1,0,1", "--t", "0.5",
+		"--data", train, "--truth", "fourwell", "--beta", "2"))
+	if strings.Join(header, ",") != "s,s_opt,s_true" || len(rows) != 3 {
+		t.Errorf("header %v, %d rows", header, len(rows))
+	}
+}
+
 // A PyTorch model samples and evaluates through the ordinary commands, for
 // each SDE (from the flags) and sampler, in 1-D and 2-D.
 func TestForeignModelsSampleAndEval(t *testing.T) {
