@@ -27,7 +27,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	if err := checkModelSDEFlags(cm, model); err != nil {
+	if err := settleModelSDE(&cm, model); err != nil {
 		return err
 	}
 	if samples == "" && model == "" {

@@ -83,7 +83,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
 	}
-	if err := checkModelSDEFlags(cm, model); err != nil {
+	if err := settleModelSDE(&cm, model); err != nil {
 		return err
 	}
 	if model == "" {

@@ -23,10 +23,16 @@ func modelSDEFlags(fs *flag.FlagSet, c *pipeline.SDEConfig) {
 	fs.Float64Var(&c.T, "T", c.T, "final time T (for a .pt/.npz/.safetensors --model)")
 }
 
-// checkModelSDEFlags refuses SDE flags beside a model.json, which carries
-// its own SDE: silently ignoring them would mislead.
-func checkModelSDEFlags(cm common, model string) error {
-	if model == "" || modelio.FormatOf(model) != "" {
+// settleModelSDE refuses SDE flags beside a model.json, which carries its
+// own SDE (silently ignoring them would mislead), and pins the SDE of a
+// PyTorch model to the flags: the network was trained for that SDE, so
+// eta_max must not be fitted to a data file as it is for training.
+func settleModelSDE(cm *common, model string) error {
+	if model == "" {
+		return nil
+	}
+	if modelio.FormatOf(model) != "" {
+		cm.set["eta-max"] = true
 		return nil
 	}
 	for _, name := range modelSDEFlagNames {

@@ -161,6 +161,20 @@ func TestForeignModelsSampleAndEval(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "eval", "metrics.json")); err != nil {
 		t.Error(err)
 	}
+	// The PyTorch model's SDE is the flags', never fitted to a data file
+	// (whose diameter, 5, would raise eta_max for training).
+	wide := filepath.Join(dir, "wide.csv")
+	var sb strings.Builder
+	sb.WriteString("x\n")
+	for i := range 400 {
+		fmt.Fprintf(&sb, "%g\n", -2.5+5*float64(i)/399)
+	}
+	os.WriteFile(wide, []byte(sb.String()), 0o644)
+	code, _, errs := run(t, "eval", "--model", filepath.Join(fixtures, "mlp1d.pt"), "--data", wide, "--n", "100", "--steps", "10",
+		"--figures=false", "--nll=false", "--out", filepath.Join(dir, "eval2"))
+	if code != 0 || strings.Contains(errs, "eta_max") {
+		t.Errorf("eval of a PyTorch model on a wide data file: exit %d, stderr %q; want the flags' eta_max kept", code, errs)
+	}
 }
 
 // A model trained here, exported and read back through 'score', gives the

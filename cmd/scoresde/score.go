@@ -36,7 +36,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case math.IsNaN(t):
 		return usage(fmt.Errorf("score: --t is required (a time in [0, T])"))
 	}
-	if err := checkModelSDEFlags(cm, model); err != nil {
+	if err := settleModelSDE(&cm, model); err != nil {
 		return err
 	}
 	n, err := pipeline.ScoreJob(model, cfg.SDE, points, t, train, refs, out, stdout)
