@@ -60,7 +60,7 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 // SampleJob loads a model.json, draws cfg.Sample.N samples and writes
 // OUT/samples.FORMAT. It is 'scoresde sample'.
 func SampleJob(ctx context.Context, modelPath string, cfg Config, opt Options) (*data.Set, int, error) {
-	model, _, err := LoadModel(modelPath)
+	model, _, err := OpenModel(modelPath, cfg.SDE)
 	if err != nil {
 		return nil, 0, inputErr(err)
 	}
@@ -118,7 +118,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 	var model *Model
 	if modelPath != "" {
 		var mf *ModelFile
-		if model, mf, err = LoadModel(modelPath); err != nil {
+		if model, mf, err = OpenModel(modelPath, cfg.SDE); err != nil {
 			return nil, nil, inputErr(err)
 		}
 		if mf.Dim != ds.D {

@@ -257,3 +257,9 @@ func RMS(x []float64) float64 {
 	}
 	return math.Sqrt(q / float64(len(x)))
 }
+
+// WithWarp is the None parametrisation feeding the network warp.At(t) on
+// [eps, T]: networks trained elsewhere take t itself (sde.IdentityWarp).
+func WithWarp(s sde.SDE, warp sde.TimeWarp, eps float64) *Precond {
+	return &Precond{cfg: Config{Kind: None}, sde: s, warp: warp, eps: eps}
+}

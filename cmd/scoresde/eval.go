@@ -17,13 +17,17 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var samples, model string
 	fs := newFlagSet("eval", "Measures samples (--samples FILE, or drawn from --model FILE) against the training data\n(--data FILE, or the Langevin data the flags describe) and, for 1-D Langevin data, the exact\nGibbs density; with --model also the optimality gap and the likelihood. Writes DIR/metrics.json\nand figures.", stderr)
 	fs.StringVar(&samples, "samples", "", "samples file to evaluate")
-	fs.StringVar(&model, "model", "", "model.json: adds the optimality gap and the NLL, and samples when --samples is absent (written as OUT/samples.FORMAT)")
+	fs.StringVar(&model, "model", "", "model.json (or a .pt/.npz/.safetensors state_dict): adds the optimality gap and the NLL, and samples when --samples is absent (written as OUT/samples.FORMAT)")
 	dataFlags(fs.FlagSet, &cfg)
+	modelSDEFlags(fs.FlagSet, &cfg.SDE)
 	sampleFlags(fs.FlagSet, &cfg)
 	evalFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
+		return err
+	}
+	if err := settleModelSDE(&cm, model); err != nil {
 		return err
 	}
 	if samples == "" && model == "" {

@@ -77,11 +77,15 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var cm common
 	var model string
 	fs := newFlagSet("sample", "Draws samples from a trained model (--model DIR/model.json) and writes DIR2/samples.FORMAT.", stderr)
-	fs.StringVar(&model, "model", "", "model.json written by 'scoresde train' or 'run' (required)")
+	fs.StringVar(&model, "model", "", "model.json written by 'scoresde train' or 'run', or a PyTorch state_dict (.pt, .npz, .safetensors) (required)")
+	modelSDEFlags(fs.FlagSet, &cfg.SDE)
 	sampleFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
+		return err
+	}
+	if err := settleModelSDE(&cm, model); err != nil {
 		return err
 	}
 	if model == "" {

@@ -45,6 +45,8 @@ func commands() []command {
 		{"sample", "sample from --model FILE and write samples", cmdSample},
 		{"eval", "metrics of --samples against --data and the exact target", cmdEval},
 		{"bench", "time the training step and the reverse sampler", cmdBench},
+		{"score", "the learned score u(x, t) of --model FILE at given points", cmdScore},
+		{"export", "write a model.json as the notebook's state_dict (.safetensors, .npz)", cmdExport},
 	}
 }
 
