@@ -25,6 +25,10 @@ type DataConfig struct {
 	N         int       `json:"n"`
 	X0        []float64 `json:"x0"` // nil: the potential's own start point
 	Seed      uint64    `json:"seed"`
+
+	// PotentialExpr, when set, is V as an expression in x or x1…xd (see
+	// package potential); it replaces Potential.
+	PotentialExpr string `json:"potential_expr,omitempty"`
 }
 
 // NetConfig is the score network's architecture.
@@ -86,6 +90,9 @@ type Config struct {
 	EtaMaxFromData bool   `json:"eta_max_from_data"`
 	EtaMaxAuto     bool   `json:"eta_max_auto"`
 	Resume         string `json:"resume,omitempty"`
+	// Reweight draws probability-flow samples with their log-density and
+	// reweights them to exp(−βV) (see reweight.go).
+	Reweight ReweightConfig `json:"reweight"`
 }
 
 // DefaultEMA is the default decay of the weight average the samples are
@@ -127,13 +134,13 @@ func Default() Config {
 // Validate names the first impossible parameter (before any work starts).
 func (c Config) Validate() error {
 	if c.Data.File == "" {
-		p, _, err := langevin.ByName(c.Data.Potential)
+		p, x0, err := dataPotential(c.Data, 0)
 		if err != nil {
 			return err
 		}
 		lc := langevin.Config{Beta: c.Data.Beta, Dt: c.Data.Dt, N: c.Data.N, X0: c.Data.X0}
 		if len(lc.X0) == 0 {
-			_, lc.X0, _ = langevin.ByName(c.Data.Potential)
+			lc.X0 = x0
 		}
 		if err := lc.Validate(p); err != nil {
 			return err
@@ -212,5 +219,5 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("unknown output format %q; choose csv, tsv, txt or npy", c.Format)
 	}
-	return nil
+	return c.validateReweight()
 }

@@ -129,6 +129,11 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Reweight.On {
+		if _, err := Reweight(cfg, model, ds, ev.Metrics, opt); err != nil {
+			return nil, err
+		}
+	}
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func LoadData(cfg DataConfig) (*data.Set, error) {
 	if cfg.File != "" {
 		return readData(cfg.File)
 	}
-	p, x0, err := langevin.ByName(cfg.Potential)
+	p, x0, err := dataPotential(cfg, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +196,9 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 		return nil, err
 	}
 	tm.add("eval", start)
+	if err := reweightPhase(cfg, model, ds, res, out, opt); err != nil {
+		return nil, err
+	}
 
 	if cfg.Figures {
 		start = time.Now()

@@ -107,7 +107,8 @@ func Shares(x, w, splits []float64) []float64 {
 		if w != nil {
 			wi = w[i]
 		}
-		sh[sort.SearchFloat64s(splits, v)] += wi
+		// A point on a split belongs to the interval on its right.
+		sh[sort.Search(len(splits), func(k int) bool { return splits[k] > v })] += wi
 		tot += wi
 	}
 	for k := range sh {
@@ -190,7 +191,7 @@ func SharesBootstrap(x, w, splits []float64, b int, rng *rand.Rand) (shares, se 
 func DeltaF(shares []float64, ref int, beta float64) []float64 {
 	out := make([]float64, len(shares))
 	for k, p := range shares {
-		out[k] = -math.Log(p/shares[ref]) / beta
+		out[k] = math.Log(shares[ref]/p) / beta
 	}
 	return out
 }

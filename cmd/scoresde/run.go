@@ -62,6 +62,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	evalFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	checkpointFlags(fs.FlagSet, &cfg)
+	reweightFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
@@ -108,6 +109,9 @@ func loadInput(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 		src = cfg.Data.File
 	}
 	if err := ds.Validate(); err != nil {
+		return nil, usage(fmt.Errorf("%s: %v", src, err))
+	}
+	if err := pipeline.CheckPotential(*cfg, ds); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
 	if err := pipeline.CheckSpread(ds); err != nil {

@@ -1,0 +1,575 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"time"
+
+	"scoresde/data"
+	"scoresde/dataio"
+	"scoresde/exact"
+	"scoresde/figures"
+	"scoresde/langevin"
+	"scoresde/potential"
+	"scoresde/progress"
+	"scoresde/report"
+	"scoresde/reweight"
+	"scoresde/sampler"
+)
+
+// ReweightConfig turns on Boltzmann reweighting of the model's samples.
+type ReweightConfig struct {
+	On bool `json:"on"`
+	// Beta is the inverse temperature to reweight to; 0 means the data's
+	// (Data.Beta).
+	Beta float64 `json:"beta,omitempty"`
+	// Bootstrap is the number of resamples behind the error bars; 0 means
+	// DefaultBootstrap.
+	Bootstrap int `json:"bootstrap,omitempty"`
+}
+
+// DefaultBootstrap is the number of bootstrap resamples for error bars:
+// enough for a standard error good to about 5%.
+const DefaultBootstrap = 200
+
+// streamReweight is the random stream of the reweighted draw, apart from
+// the phase streams in run.go so the other phases are unchanged.
+const streamReweight uint64 = 101
+
+// Thresholds below which the weighted estimates are flagged: an ESS under
+// 100 points, or under 1% of the draw, leaves a few samples carrying the
+// answer.
+const (
+	minESS         = 100
+	minESSFraction = 0.01
+)
+
+// Reweighting is the "reweighting" section of metrics.json: the model's
+// probability-flow samples reweighted by w ∝ exp(−βV(x))/p_θ(x) to the
+// Boltzmann density of the energy V.
+type Reweighting struct {
+	Potential string  `json:"potential"`
+	Beta      float64 `json:"beta"`
+	Samples   int     `json:"samples"`
+	NFE       int     `json:"nfe"`
+	// ESS is the Kish effective sample size (Σw)²/Σw²; ESSFraction is
+	// ESS/Samples. Higher is better; MaxWeight is the largest normalised
+	// weight.
+	ESS         float64 `json:"ess"`
+	ESSFraction float64 `json:"ess_fraction"`
+	MaxWeight   float64 `json:"max_weight"`
+	Warning     string  `json:"warning,omitempty"`
+	// 1-D: well shares between Splits, and ΔF of each well relative to
+	// well Reference (−β⁻¹ ln(P_k/P_ref)), with bootstrap standard errors.
+	Splits          []float64 `json:"splits,omitempty"`
+	SharesData      []float64 `json:"shares_data,omitempty"`
+	SharesModel     []float64 `json:"shares_model,omitempty"`
+	SharesWeighted  []float64 `json:"shares_weighted,omitempty"`
+	SharesWeightedE []float64 `json:"shares_weighted_stderr,omitempty"`
+	SharesExact     []float64 `json:"shares_exact,omitempty"`
+	// MaxShareDiff is the largest |weighted − exact| share.
+	MaxShareDiff *float64  `json:"max_share_diff_exact,omitempty"`
+	Reference    int       `json:"delta_f_reference,omitempty"`
+	DeltaFData   []float64 `json:"delta_f_data,omitempty"`
+	DeltaFModel  []float64 `json:"delta_f_model,omitempty"`
+	DeltaF       []float64 `json:"delta_f_weighted,omitempty"`
+	DeltaFE      []float64 `json:"delta_f_weighted_stderr,omitempty"`
+	DeltaFExact  []float64 `json:"delta_f_exact,omitempty"`
+	// 1-D with a known potential: distances to the exact Gibbs density at
+	// Beta, weighted and (for comparison) unweighted model samples.
+	W1Weighted *float64 `json:"w1_weighted_gibbs,omitempty"`
+	KSWeighted *float64 `json:"ks_weighted_gibbs,omitempty"`
+	W1Model    *float64 `json:"w1_model_gibbs,omitempty"`
+	KSModel    *float64 `json:"ks_model_gibbs,omitempty"`
+}
+
+// validateReweight checks the reweighting settings and the potential
+// expression before any work starts.
+func (c Config) validateReweight() error {
+	if c.Data.PotentialExpr != "" {
+		if _, err := potential.Parse(c.Data.PotentialExpr, 0); err != nil {
+			return fmt.Errorf("--potential-expr: %w", err)
+		}
+	}
+	r := c.Reweight
+	if r.Beta < 0 || math.IsNaN(r.Beta) || math.IsInf(r.Beta, 0) {
+		return fmt.Errorf("--reweight-beta must be a positive finite number (0: the data's --beta), got %v", r.Beta)
+	}
+	if r.Bootstrap < 0 {
+		return fmt.Errorf("bootstrap resamples must be ≥ 0, got %d", r.Bootstrap)
+	}
+	if r.Beta > 0 && !r.On {
+		return errors.New("--reweight-beta needs --reweight")
+	}
+	if !r.On {
+		return nil
+	}
+	if c.Data.PotentialExpr == "" && c.Data.File != "" && (c.Truth == "auto" || c.Truth == "" || c.Truth == "none") {
+		return errors.New("--reweight needs the energy of the data: give --potential-expr EXPR or --truth NAME for a data file")
+	}
+	if c.reweightBeta() <= 0 {
+		return fmt.Errorf("--reweight needs a positive inverse temperature; give --beta or --reweight-beta")
+	}
+	return nil
+}
+
+func (c Config) reweightBeta() float64 {
+	if c.Reweight.Beta > 0 {
+		return c.Reweight.Beta
+	}
+	return c.Data.Beta
+}
+
+// dataPotential is the potential Langevin data are generated in, with a
+// start point: --potential-expr (start at the origin) or a named one.
+func dataPotential(dc DataConfig, dim int) (langevin.Potential, []float64, error) {
+	if dc.PotentialExpr == "" {
+		return langevin.ByName(dc.Potential)
+	}
+	p, err := potential.Parse(dc.PotentialExpr, dim)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--potential-expr: %w", err)
+	}
+	return p, make([]float64, p.Dim()), nil
+}
+
+// truthPotential is the potential whose Gibbs density the data follow, for
+// truthFor: the expression when one is given and --truth is automatic,
+// else the named one. It also returns the name to report.
+func truthPotential(cfg Config, name string, d int) (langevin.Potential, string, error) {
+	if cfg.Data.PotentialExpr != "" && (cfg.Truth == "auto" || cfg.Truth == "") {
+		p, err := potential.Parse(cfg.Data.PotentialExpr, d)
+		if err != nil {
+			return nil, "", fmt.Errorf("--potential-expr: %w", err)
+		}
+		return p, cfg.Data.PotentialExpr, nil
+	}
+	p, _, err := langevin.ByName(name)
+	return p, name, err
+}
+
+// energyPotential is the energy V to reweight with, or nil when unknown.
+func energyPotential(cfg Config, d int) (langevin.Potential, string, error) {
+	name := cfg.Truth
+	switch {
+	case cfg.Data.PotentialExpr != "" && (name == "auto" || name == ""):
+		return truthPotential(cfg, "", d)
+	case name == "none", (name == "auto" || name == "") && cfg.Data.File != "":
+		return nil, "", nil
+	case name == "auto" || name == "":
+		name = cfg.Data.Potential
+	}
+	p, _, err := langevin.ByName(name)
+	if err != nil {
+		return nil, "", err
+	}
+	if p.Dim() != d {
+		return nil, "", fmt.Errorf("potential %s has dimension %d but the data have dimension %d; choose a potential of the data's dimension", name, p.Dim(), d)
+	}
+	return p, name, nil
+}
+
+// CheckPotential checks, once the data are known, that the potential
+// expression (if any) fits their dimension.
+func CheckPotential(cfg Config, ds *data.Set) error {
+	if cfg.Data.PotentialExpr == "" {
+		return nil
+	}
+	_, err := potential.Parse(cfg.Data.PotentialExpr, ds.D)
+	if err != nil {
+		return fmt.Errorf("--potential-expr: %w", err)
+	}
+	return nil
+}
+
+// reweightPhase is Run's reweighting step: it adds the reweighting
+// section to the metrics (rewriting metrics.json), writes
+// reweighted.csv and the free-energy figure, and times itself.
+func reweightPhase(cfg Config, model *Model, ds *data.Set, res *Result, out func(string) string, opt Options) error {
+	if !cfg.Reweight.On {
+		return nil
+	}
+	start := time.Now()
+	files, err := Reweight(cfg, model, ds, res.Metrics, opt)
+	if err != nil {
+		return err
+	}
+	res.OutFiles = append(res.OutFiles, files...)
+	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), res.Metrics); err != nil {
+		return err
+	}
+	res.Timing.add("reweight", start)
+	return nil
+}
+
+// Reweight draws cfg.Sample.N samples of the model through the
+// probability-flow ODE with their log-density, weights them by
+// exp(−βV)/p_θ, and records the estimates in m.Reweighting; it writes
+// OUT/reweighted.csv and (with cfg.Figures) the free-energy figure, and
+// returns the files written. A weak effective sample size is warned
+// about on opt.Progress and recorded in the metrics.
+func Reweight(cfg Config, model *Model, ds *data.Set, m *Metrics, opt Options) ([]string, error) {
+	if model == nil {
+		return nil, errors.New("--reweight needs a model; pass --model FILE")
+	}
+	pot, name, err := energyPotential(cfg, ds.D)
+	if err != nil {
+		return nil, err
+	}
+	if pot == nil {
+		return nil, errors.New("--reweight needs the energy of the data: give --potential-expr EXPR or --truth NAME")
+	}
+	beta := cfg.reweightBeta()
+	x, logP, nfe, err := model.sampleLogP(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	d := ds.D
+	n := len(logP)
+	energy := make([]float64, n)
+	for i := range n {
+		energy[i] = pot.Value(x[i*d : (i+1)*d])
+	}
+	wt, err := reweight.New(logP, energy, beta)
+	if err != nil {
+		return nil, err
+	}
+	ess := reweight.KishESS(wt.W)
+	r := &Reweighting{Potential: name, Beta: beta, Samples: n, NFE: nfe, ESS: ess, ESSFraction: ess / float64(n), MaxWeight: reweight.MaxWeight(wt.W)}
+	if ess < minESS || r.ESSFraction < minESSFraction {
+		r.Warning = fmt.Sprintf("effective sample size %.0f (%.2g%% of %d samples) is too small to trust the reweighted estimates; "+
+			"the model puts little mass where exp(−βV) does — train longer, draw more samples (--n), or reweight to a nearer β", ess, 100*r.ESSFraction, n)
+		if opt.Progress != nil {
+			fmt.Fprintf(opt.Progress, "warning: reweighting: %s\n", r.Warning)
+		}
+	}
+	nb := cfg.Reweight.Bootstrap
+	if nb == 0 {
+		nb = DefaultBootstrap
+	}
+	rng := rngFor(cfg.Seed, streamReweight+1)
+	var g *exact.Gibbs
+	if d == 1 {
+		if g, err = exact.NewGibbs(pot, beta); err != nil {
+			return nil, fmt.Errorf("reweighting: exact density of %s at β=%g: %w", name, beta, err)
+		}
+		if err := r.oneD(g, ds.X, x, wt.W, cfg.Splits, beta, nb, rng); err != nil {
+			return nil, err
+		}
+	}
+	m.Reweighting = r
+
+	var files []string
+	path := filepath.Join(cfg.Out, "reweighted.csv")
+	if err := writeReweighted(path, x, d, logP, energy, wt); err != nil {
+		return nil, err
+	}
+	files = append(files, path)
+	if cfg.Figures {
+		f, err := reweightFigures(cfg.Out, ds, x, wt.W, g, pot, beta, nb, rng)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f...)
+	}
+	return files, nil
+}
+
+// sampleLogP draws cfg.Sample.N probability-flow samples in the data's
+// coordinates with log p_θ at each (a shift has unit Jacobian).
+func (m *Model) sampleLogP(cfg Config, opt Options) (x, logP []float64, nfe int, err error) {
+	d := m.Dim()
+	x = make([]float64, cfg.Sample.N*d)
+	m.SDE.SamplePrior(rngFor(cfg.Seed, streamReweight), x)
+	o := samplerOptions(cfg.Sample, nil)
+	o.Method, o.Denoise = "ode", false
+	bar := progress.New(opt.Progress, "reweight", "score evals", 0)
+	net := m.Centred()
+	counted := &countingScoreDiv{countingScore: countingScore{inner: net, bar: bar}, div: net}
+	r, err := sampler.ProbabilityFlowLogP(m.SDE, counted, x, o)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("reweighting: %w", err)
+	}
+	bar.Finish(r.NFE, "")
+	if m.Shift != nil {
+		eps := o.Eps
+		if eps == 0 {
+			eps = m.SDE.MinTime()
+		}
+		shiftBy(&x, x, m.SDE.MeanScale(eps), m.Shift)
+	}
+	return x, r.LogP, r.NFE, nil
+}
+
+// oneD fills the 1-D estimates: shares, ΔF and distances to Gibbs.
+func (r *Reweighting) oneD(g *exact.Gibbs, dataX, x, w, splits []float64, beta float64, nb int, rng *rand.Rand) error {
+	lo, hi := g.Support()
+	w1, err := reweight.W1CDF(x, w, g.CDF, lo, hi)
+	if err != nil {
+		return err
+	}
+	ks, _ := reweight.KSCDF(x, w, g.CDF)
+	w1m, _ := reweight.W1CDF(x, nil, g.CDF, lo, hi)
+	ksm, _ := reweight.KSCDF(x, nil, g.CDF)
+	r.W1Weighted, r.KSWeighted, r.W1Model, r.KSModel = &w1, &ks, &w1m, &ksm
+	if len(splits) == 0 {
+		return nil
+	}
+	r.Splits = splits
+	r.SharesData = reweight.Shares(dataX, nil, splits)
+	r.SharesModel = reweight.Shares(x, nil, splits)
+	r.SharesWeighted = reweight.Shares(x, w, splits)
+	prev := 0.0
+	for _, s := range splits {
+		c := g.CDF(s)
+		r.SharesExact = append(r.SharesExact, c-prev)
+		prev = c
+	}
+	r.SharesExact = append(r.SharesExact, 1-prev)
+	md := 0.0
+	for k := range r.SharesExact {
+		md = math.Max(md, math.Abs(r.SharesWeighted[k]-r.SharesExact[k]))
+	}
+	r.MaxShareDiff = &md
+	// ΔF relative to the most populated well of the reweighted estimate.
+	for k, p := range r.SharesWeighted {
+		if p > r.SharesWeighted[r.Reference] {
+			r.Reference = k
+		}
+	}
+	ref := r.Reference
+	r.DeltaFData = reweight.DeltaF(r.SharesData, ref, beta)
+	r.DeltaFModel = reweight.DeltaF(r.SharesModel, ref, beta)
+	r.DeltaF = reweight.DeltaF(r.SharesWeighted, ref, beta)
+	r.DeltaFExact = reweight.DeltaF(r.SharesExact, ref, beta)
+	k := len(r.SharesWeighted)
+	xs, ws := make([]float64, len(x)), make([]float64, len(x))
+	_, sd := reweight.Bootstrap(len(x), nb, rng, func(idx []int) []float64 {
+		for i, j := range idx {
+			xs[i], ws[i] = x[j], w[j]
+		}
+		sh := reweight.Shares(xs, ws, splits)
+		return append(sh, reweight.DeltaF(sh, ref, beta)...)
+	})
+	r.SharesWeightedE, r.DeltaFE = sd[:k], sd[k:]
+	return nil
+}
+
+// writeReweighted writes reweighted.csv: the coordinates, log p_θ, V,
+// log w (unnormalised) and the normalised weight of each sample.
+func writeReweighted(path string, x []float64, d int, logP, energy []float64, wt *reweight.Weights) error {
+	n := len(logP)
+	var header []string
+	var cols [][]float64
+	for j := range d {
+		h := "x"
+		if d > 1 {
+			h = fmt.Sprintf("x%d", j+1)
+		}
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = x[i*d+j]
+		}
+		header, cols = append(header, h), append(cols, c)
+	}
+	header = append(header, "log_p_model", "energy", "log_weight", "weight")
+	cols = append(cols, logP, energy, wt.LogW, wt.W)
+	return dataio.WriteTable(path, header, cols)
+}
+
+// Free-energy estimates: grid points, the density floor below which F is
+// not drawn, and the kernel width as a fraction of Scott's (the same
+// sharpening as figure 11, so narrow wells are not smeared).
+const (
+	feGrid   = 400
+	feFloor  = 1e-3
+	feAdjust = 0.3
+)
+
+// reweightFigures draws the free-energy figure: 1-D profiles of the data,
+// the model, the reweighted samples (with a 2-s.d. bootstrap band) and the
+// exact density; in 2-D the reweighted free-energy surface and the exact
+// one, F = V + const.
+func reweightFigures(dir string, ds *data.Set, x, w []float64, g *exact.Gibbs, pot langevin.Potential, beta float64, nb int, rng *rand.Rand) ([]string, error) {
+	base := filepath.Join(dir, "fig13_free_energy_reweighted")
+	switch ds.D {
+	case 1:
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range ds.X {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		pad := 0.1 * (hi - lo)
+		lo, hi = lo-pad, hi+pad
+		bw := feAdjust * reweight.Bandwidth(ds.X, nil)
+		grid := make([]float64, feGrid)
+		for i := range grid {
+			grid[i] = lo + (hi-lo)*float64(i)/float64(feGrid-1)
+		}
+		fe := func(x, w []float64) ([]float64, error) {
+			p, err := reweight.Density(x, w, lo, hi, feGrid, bw)
+			if err != nil {
+				return nil, err
+			}
+			return reweight.FreeEnergy(p, beta, feFloor), nil
+		}
+		fData, err := fe(ds.X, nil)
+		if err != nil {
+			return nil, err
+		}
+		fModel, err := fe(x, nil)
+		if err != nil {
+			return nil, err
+		}
+		fW, err := fe(x, w)
+		if err != nil {
+			return nil, err
+		}
+		band, err := reweight.FreeEnergyBand(x, w, lo, hi, feGrid, bw, beta, feFloor, min(nb, 100), rng)
+		if err != nil {
+			return nil, err
+		}
+		for i := range band {
+			band[i] *= 2
+		}
+		profiles := []figures.Profile{
+			{Label: "data", X: grid, F: fData},
+			{Label: "model", X: grid, F: fModel},
+			{Label: "reweighted (±2 s.d.)", X: grid, F: fW, Band: band},
+		}
+		if g != nil {
+			fx := make([]float64, len(grid))
+			for i, v := range grid {
+				fx[i] = g.FreeEnergy(v)
+			}
+			profiles = append(profiles, figures.Profile{Label: "exact", X: grid, F: capAbove(fx, fW), Dashed: true})
+		}
+		title := fmt.Sprintf("Free energy F = −ln p / β (β = %g)", beta)
+		return []string{base + ".png", base + ".svg"}, figures.FreeEnergyProfiles(base, title, "x", profiles...)
+	case 2:
+		const nx = 80
+		xr, yr := [2]float64{math.Inf(1), math.Inf(-1)}, [2]float64{math.Inf(1), math.Inf(-1)}
+		for i := range ds.Len() {
+			r := ds.Row(i)
+			xr = [2]float64{math.Min(xr[0], r[0]), math.Max(xr[1], r[0])}
+			yr = [2]float64{math.Min(yr[0], r[1]), math.Max(yr[1], r[1])}
+		}
+		pad := func(r [2]float64) [2]float64 { m := 0.1 * (r[1] - r[0]); return [2]float64{r[0] - m, r[1] + m} }
+		xr, yr = pad(xr), pad(yr)
+		col := func(j int) []float64 {
+			c := make([]float64, ds.Len())
+			for i := range c {
+				c[i] = ds.X[i*2+j]
+			}
+			return c
+		}
+		bwx := 0.5 * reweight.Bandwidth(col(0), nil)
+		bwy := 0.5 * reweight.Bandwidth(col(1), nil)
+		s, err := reweight.Density2D(x, w, xr[0], xr[1], yr[0], yr[1], nx, nx, bwx, bwy)
+		if err != nil {
+			return nil, err
+		}
+		const capF = 8 // kT units above the minimum: beyond, too few samples
+		f := reweight.FreeEnergy(s.Z, beta, feFloor)
+		files := []string{base + ".png", base + ".svg"}
+		if err := figures.FreeEnergySurface(base, fmt.Sprintf("Reweighted free energy (β = %g)", beta), s.X, s.Y, f, capF/beta); err != nil {
+			return nil, err
+		}
+		ex := make([]float64, len(s.Z))
+		for j, yv := range s.Y {
+			for i, xv := range s.X {
+				ex[j*len(s.X)+i] = pot.Value([]float64{xv, yv})
+			}
+		}
+		eb := filepath.Join(dir, "fig13b_free_energy_exact")
+		if err := figures.FreeEnergySurface(eb, fmt.Sprintf("Exact free energy F = V (β = %g)", beta), s.X, s.Y, ex, capF/beta); err != nil {
+			return nil, err
+		}
+		return append(files, eb+".png", eb+".svg"), nil
+	}
+	return nil, nil
+}
+
+// capAbove keeps the exact curve within the plotted range of the
+// estimate: values more than 2 units above the estimate's highest finite
+// value become NaN, so far tails do not squash the wells.
+func capAbove(f, ref []float64) []float64 {
+	lo, top := math.Inf(1), math.Inf(-1)
+	for _, v := range ref {
+		if !math.IsNaN(v) {
+			lo, top = math.Min(lo, v), math.Max(top, v)
+		}
+	}
+	flo := math.Inf(1)
+	for _, v := range f {
+		flo = math.Min(flo, v)
+	}
+	out := make([]float64, len(f))
+	for i, v := range f {
+		out[i] = v
+		if v-flo > (top-lo)+1 {
+			out[i] = math.NaN()
+		}
+	}
+	return out
+}
+
+// WriteText prints the reweighting lines of the summary.
+func (r *Reweighting) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "reweighting to exp(−βV) (%s, β=%g): %d probability-flow samples (%d NFE), ESS %.0f (%.1f%%), largest weight %.4f\n",
+		r.Potential, r.Beta, r.Samples, r.NFE, r.ESS, 100*r.ESSFraction, r.MaxWeight)
+	if r.SharesWeighted != nil {
+		fmt.Fprintf(w, "  weighted well shares %v ± %v; exact %v (data %v, model %v)",
+			fmtFloats(r.SharesWeighted), fmtFloats(r.SharesWeightedE), fmtFloats(r.SharesExact), fmtFloats(r.SharesData), fmtFloats(r.SharesModel))
+		if r.MaxShareDiff != nil {
+			fmt.Fprintf(w, "; max diff %.4f", *r.MaxShareDiff)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  ΔF to well %d: weighted %v ± %v; exact %v (data %v)\n",
+			r.Reference+1, fmtFloats(r.DeltaF), fmtFloats(r.DeltaFE), fmtFloats(r.DeltaFExact), fmtFloats(r.DeltaFData))
+	}
+	if r.W1Weighted != nil {
+		fmt.Fprintf(w, "  vs exact Gibbs: weighted W1 %.4f, KS %.4f (unweighted model samples: W1 %.4f, KS %.4f)\n",
+			*r.W1Weighted, *r.KSWeighted, *r.W1Model, *r.KSModel)
+	}
+	if r.Warning != "" {
+		fmt.Fprintf(w, "  WARNING: %s\n", r.Warning)
+	}
+}
+
+// reweightRows are the report's rows for the reweighting section.
+func reweightRows(r *Reweighting) []report.Metric {
+	if r == nil {
+		return nil
+	}
+	note := fmt.Sprintf("samples reweighted by exp(−βV)/p_θ, %s at β=%g", r.Potential, r.Beta)
+	rows := []report.Metric{
+		{Name: "reweighting: effective sample size", Value: fmt.Sprintf("%.0f of %d (%.1f%%)", r.ESS, r.Samples, 100*r.ESSFraction), Note: note + "; Kish (Σw)²/Σw², higher is better"},
+		{Name: "reweighting: largest weight", Value: report.Num(r.MaxWeight), Note: "normalised; near 1/ESS is healthy"},
+	}
+	if r.Warning != "" {
+		rows = append(rows, report.Metric{Name: "reweighting: WARNING", Value: "ESS too small", Note: r.Warning})
+	}
+	for k := range r.SharesWeighted {
+		rows = append(rows, report.Metric{Name: fmt.Sprintf("reweighting: well %d share", k+1),
+			Value: fmt.Sprintf("%.4f ± %.4f (exact %.4f)", r.SharesWeighted[k], r.SharesWeightedE[k], r.SharesExact[k]),
+			Note:  fmt.Sprintf("data %.4f, unweighted model %.4f", r.SharesData[k], r.SharesModel[k])})
+	}
+	for k := range r.DeltaF {
+		if k == r.Reference {
+			continue
+		}
+		rows = append(rows, report.Metric{Name: fmt.Sprintf("reweighting: ΔF well %d − well %d", k+1, r.Reference+1),
+			Value: fmt.Sprintf("%.3f ± %.3f (exact %.3f)", r.DeltaF[k], r.DeltaFE[k], r.DeltaFExact[k]),
+			Note:  fmt.Sprintf("energy units, −β⁻¹ln(P_k/P_ref); data %.3f", r.DeltaFData[k])})
+	}
+	if r.W1Weighted != nil {
+		rows = append(rows,
+			report.Metric{Name: "reweighting: W1(weighted, Gibbs)", Value: report.Num(*r.W1Weighted), Unit: "x", Note: "unweighted model samples: " + report.Num(*r.W1Model)},
+			report.Metric{Name: "reweighting: KS(weighted, Gibbs)", Value: report.Num(*r.KSWeighted), Note: "unweighted model samples: " + report.Num(*r.KSModel)})
+	}
+	return rows
+}
