@@ -1,12 +1,14 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"scoresde/data"
@@ -69,22 +71,59 @@ type Reweighting struct {
 	SharesData      []float64 `json:"shares_data,omitempty"`
 	SharesModel     []float64 `json:"shares_model,omitempty"`
 	SharesWeighted  []float64 `json:"shares_weighted,omitempty"`
-	SharesWeightedE []float64 `json:"shares_weighted_stderr,omitempty"`
+	SharesWeightedE Floats    `json:"shares_weighted_stderr,omitempty"`
 	SharesExact     []float64 `json:"shares_exact,omitempty"`
 	// MaxShareDiff is the largest |weighted − exact| share.
-	MaxShareDiff *float64  `json:"max_share_diff_exact,omitempty"`
-	Reference    int       `json:"delta_f_reference,omitempty"`
-	DeltaFData   []float64 `json:"delta_f_data,omitempty"`
-	DeltaFModel  []float64 `json:"delta_f_model,omitempty"`
-	DeltaF       []float64 `json:"delta_f_weighted,omitempty"`
-	DeltaFE      []float64 `json:"delta_f_weighted_stderr,omitempty"`
-	DeltaFExact  []float64 `json:"delta_f_exact,omitempty"`
+	MaxShareDiff *float64 `json:"max_share_diff_exact,omitempty"`
+	Reference    int      `json:"delta_f_reference,omitempty"`
+	DeltaFData   Floats   `json:"delta_f_data,omitempty"`
+	DeltaFModel  Floats   `json:"delta_f_model,omitempty"`
+	DeltaF       Floats   `json:"delta_f_weighted,omitempty"`
+	DeltaFE      Floats   `json:"delta_f_weighted_stderr,omitempty"`
+	DeltaFExact  Floats   `json:"delta_f_exact,omitempty"`
 	// 1-D with a known potential: distances to the exact Gibbs density at
 	// Beta, weighted and (for comparison) unweighted model samples.
 	W1Weighted *float64 `json:"w1_weighted_gibbs,omitempty"`
 	KSWeighted *float64 `json:"ks_weighted_gibbs,omitempty"`
 	W1Model    *float64 `json:"w1_model_gibbs,omitempty"`
 	KSModel    *float64 `json:"ks_model_gibbs,omitempty"`
+}
+
+// Floats is a list of numbers in which ±Inf and NaN (the ΔF of a well no
+// sample reached, a standard error from too few resamples) are written to
+// JSON as null.
+type Floats []float64
+
+// MarshalJSON writes non-finite values as null.
+func (f Floats) MarshalJSON() ([]byte, error) {
+	b := []byte{'['}
+	for i, v := range f {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			b = append(b, "null"...)
+			continue
+		}
+		b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	return append(b, ']'), nil
+}
+
+// UnmarshalJSON reads null as NaN.
+func (f *Floats) UnmarshalJSON(b []byte) error {
+	var v []*float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = make(Floats, len(v))
+	for i, p := range v {
+		(*f)[i] = math.NaN()
+		if p != nil {
+			(*f)[i] = *p
+		}
+	}
+	return nil
 }
 
 // validateReweight checks the reweighting settings and the potential
