@@ -44,6 +44,7 @@ func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *flo
 	if m != nil {
 		r.Summary = append(r.Summary, report.KV{Key: "W1(samples, data)", Value: report.Num(m.W1)})
 		r.Metrics = metricRows(m)
+		r.Sections = append(r.Sections, reweightSection(m.Reweighting)...)
 	}
 	if finalLoss != nil {
 		r.Summary = append(r.Summary, report.KV{Key: "final loss", Value: report.Num(*finalLoss)})
@@ -111,7 +112,6 @@ func metricRows(m *Metrics) []report.Metric {
 	if l := m.NLL; l != nil {
 		rows = append(rows, report.Metric{Name: "NLL", Value: fmt.Sprintf("%s ± %s", report.Num(l.Mean), report.Num(l.StdErr)), Unit: "nats/point", Note: fmt.Sprintf("%d points of the %s; %d NFE", l.N, l.On, l.NFE)})
 	}
-	rows = append(rows, reweightRows(m.Reweighting)...)
 	return rows
 }
 

@@ -579,36 +579,38 @@ func (r *Reweighting) WriteText(w io.Writer) {
 	}
 }
 
-// reweightRows are the report's rows for the reweighting section.
-func reweightRows(r *Reweighting) []report.Metric {
+// reweightSection is the report's reweighting section.
+func reweightSection(r *Reweighting) []report.Section {
 	if r == nil {
 		return nil
 	}
-	note := fmt.Sprintf("samples reweighted by exp(−βV)/p_θ, %s at β=%g", r.Potential, r.Beta)
-	rows := []report.Metric{
-		{Name: "reweighting: effective sample size", Value: fmt.Sprintf("%.0f of %d (%.1f%%)", r.ESS, r.Samples, 100*r.ESSFraction), Note: note + "; Kish (Σw)²/Σw², higher is better"},
-		{Name: "reweighting: largest weight", Value: report.Num(r.MaxWeight), Note: "normalised; near 1/ESS is healthy"},
+	sec := report.Section{
+		ID: "reweighting", Title: "Reweighting to equilibrium", Warning: r.Warning,
+		Intro: fmt.Sprintf("%d samples drawn through the probability-flow ODE with the model's log-density log p_θ(x), "+
+			"weighted by w ∝ exp(−βV(x))/p_θ(x) for V = %s at β = %g, estimate the equilibrium (Boltzmann) density whatever the "+
+			"data's proportions were. Error bars are bootstrap standard errors over resampled samples; ΔF are in V's units. "+
+			"The free-energy figure shows the same as curves.", r.Samples, r.Potential, r.Beta),
 	}
-	if r.Warning != "" {
-		rows = append(rows, report.Metric{Name: "reweighting: WARNING", Value: "ESS too small", Note: r.Warning})
+	add := func(name, value, unit, note string) {
+		sec.Metrics = append(sec.Metrics, report.Metric{Name: name, Value: value, Unit: unit, Note: note})
 	}
+	add("effective sample size", fmt.Sprintf("%.0f of %d (%.1f%%)", r.ESS, r.Samples, 100*r.ESSFraction), "",
+		"Kish (Σw)²/Σw²: how many equally weighted samples the weights are worth; higher is better")
+	add("largest weight", report.Num(r.MaxWeight), "", fmt.Sprintf("normalised; 1/ESS = %s", report.Num(1/r.ESS)))
 	for k := range r.SharesWeighted {
-		rows = append(rows, report.Metric{Name: fmt.Sprintf("reweighting: well %d share", k+1),
-			Value: fmt.Sprintf("%.4f ± %.4f (exact %.4f)", r.SharesWeighted[k], r.SharesWeightedE[k], r.SharesExact[k]),
-			Note:  fmt.Sprintf("data %.4f, unweighted model %.4f", r.SharesData[k], r.SharesModel[k])})
+		add(fmt.Sprintf("well %d share", k+1), fmt.Sprintf("%.4f ± %.4f (exact %.4f)", r.SharesWeighted[k], r.SharesWeightedE[k], r.SharesExact[k]), "",
+			fmt.Sprintf("data %.4f, unweighted model %.4f; splits %v", r.SharesData[k], r.SharesModel[k], r.Splits))
 	}
 	for k := range r.DeltaF {
 		if k == r.Reference {
 			continue
 		}
-		rows = append(rows, report.Metric{Name: fmt.Sprintf("reweighting: ΔF well %d − well %d", k+1, r.Reference+1),
-			Value: fmt.Sprintf("%.3f ± %.3f (exact %.3f)", r.DeltaF[k], r.DeltaFE[k], r.DeltaFExact[k]),
-			Note:  fmt.Sprintf("energy units, −β⁻¹ln(P_k/P_ref); data %.3f", r.DeltaFData[k])})
+		add(fmt.Sprintf("ΔF well %d − well %d", k+1, r.Reference+1), fmt.Sprintf("%.3f ± %.3f (exact %.3f)", r.DeltaF[k], r.DeltaFE[k], r.DeltaFExact[k]), "",
+			fmt.Sprintf("−β⁻¹ ln(P_%d/P_%d); data %.3f", k+1, r.Reference+1, r.DeltaFData[k]))
 	}
 	if r.W1Weighted != nil {
-		rows = append(rows,
-			report.Metric{Name: "reweighting: W1(weighted, Gibbs)", Value: report.Num(*r.W1Weighted), Unit: "x", Note: "unweighted model samples: " + report.Num(*r.W1Model)},
-			report.Metric{Name: "reweighting: KS(weighted, Gibbs)", Value: report.Num(*r.KSWeighted), Note: "unweighted model samples: " + report.Num(*r.KSModel)})
+		add("W1(weighted, Gibbs)", report.Num(*r.W1Weighted), "x", "unweighted model samples: "+report.Num(*r.W1Model)+"; lower is better")
+		add("KS(weighted, Gibbs)", report.Num(*r.KSWeighted), "", "unweighted model samples: "+report.Num(*r.KSModel))
 	}
-	return rows
+	return []report.Section{sec}
 }

@@ -130,7 +130,7 @@ func TestReweightThroughRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(rep), "reweighting: effective sample size") {
+			if !strings.Contains(string(rep), `<section id="reweighting">`) {
 				t.Error("report lacks the reweighting rows")
 			}
 			if slicesContains(c.args, "--figures") {
