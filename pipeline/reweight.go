@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"time"
 
@@ -43,11 +44,11 @@ const DefaultBootstrap = 200
 const streamReweight uint64 = 101
 
 // Thresholds below which the weighted estimates are flagged: an ESS under
-// 100 points, or under 1% of the draw, leaves a few samples carrying the
+// 100 points, or under 2% of the draw, leaves a few samples carrying the
 // answer.
 const (
 	minESS         = 100
-	minESSFraction = 0.01
+	minESSFraction = 0.02
 )
 
 // Reweighting is the "reweighting" section of metrics.json: the model's
@@ -87,6 +88,16 @@ type Reweighting struct {
 	KSWeighted *float64 `json:"ks_weighted_gibbs,omitempty"`
 	W1Model    *float64 `json:"w1_model_gibbs,omitempty"`
 	KSModel    *float64 `json:"ks_model_gibbs,omitempty"`
+	// 2-D with a known potential: W1 of each coordinate to the exact
+	// marginals (Gibbs density by quadrature on a grid over the data's box
+	// enlarged by a quarter each side; ExactEdgeMass is its mass in the
+	// box's outer cells), and the basins of V's minima (BasinMinima; those
+	// holding at least 0.1% of the exact mass) for the shares and ΔF.
+	MarginalW1Weighted []float64    `json:"marginal_w1_weighted_gibbs,omitempty"`
+	MarginalW1Model    []float64    `json:"marginal_w1_model_gibbs,omitempty"`
+	MarginalW1Data     []float64    `json:"marginal_w1_data_gibbs,omitempty"`
+	ExactEdgeMass      *float64     `json:"exact_edge_mass,omitempty"`
+	BasinMinima        [][2]float64 `json:"basin_minima,omitempty"`
 }
 
 // Floats is a list of numbers in which ±Inf and NaN (the ΔF of a well no
@@ -300,6 +311,16 @@ func Reweight(cfg Config, model *Model, ds *data.Set, m *Metrics, opt Options) (
 			return nil, err
 		}
 	}
+	if d == 2 {
+		x0, x1, y0, y1 := box2D(ds, 0.25)
+		g2, err := exact.NewGibbs2D(pot, beta, x0, x1, y0, y1, grid2D)
+		if err != nil {
+			return nil, fmt.Errorf("reweighting: exact density of %s at β=%g: %w", name, beta, err)
+		}
+		if err := r.twoD(g2, ds.X, x, wt.W, beta, nb, rng); err != nil {
+			return nil, err
+		}
+	}
 	m.Reweighting = r
 
 	var files []string
@@ -316,6 +337,23 @@ func Reweight(cfg Config, model *Model, ds *data.Set, m *Metrics, opt Options) (
 		files = append(files, f...)
 	}
 	return files, nil
+}
+
+// grid2D is the side of the quadrature grid of the 2-D Gibbs density: 300²
+// cells resolve wells a hundredth of the box wide.
+const grid2D = 300
+
+// box2D is the data's bounding box enlarged by frac of its size each side.
+func box2D(ds *data.Set, frac float64) (x0, x1, y0, y1 float64) {
+	x0, y0 = math.Inf(1), math.Inf(1)
+	x1, y1 = math.Inf(-1), math.Inf(-1)
+	for i := range ds.Len() {
+		p := ds.Row(i)
+		x0, x1 = math.Min(x0, p[0]), math.Max(x1, p[0])
+		y0, y1 = math.Min(y0, p[1]), math.Max(y1, p[1])
+	}
+	mx, my := frac*(x1-x0), frac*(y1-y0)
+	return x0 - mx, x1 + mx, y0 - my, y1 + my
 }
 
 // sampleLogP draws cfg.Sample.N probability-flow samples in the data's
@@ -359,43 +397,102 @@ func (r *Reweighting) oneD(g *exact.Gibbs, dataX, x, w, splits []float64, beta f
 		return nil
 	}
 	r.Splits = splits
-	r.SharesData = reweight.Shares(dataX, nil, splits)
-	r.SharesModel = reweight.Shares(x, nil, splits)
-	r.SharesWeighted = reweight.Shares(x, w, splits)
+	label := func(v float64) int { return sort.Search(len(splits), func(k int) bool { return splits[k] > v }) }
+	var exactShares []float64
 	prev := 0.0
 	for _, s := range splits {
 		c := g.CDF(s)
-		r.SharesExact = append(r.SharesExact, c-prev)
+		exactShares = append(exactShares, c-prev)
 		prev = c
 	}
-	r.SharesExact = append(r.SharesExact, 1-prev)
+	exactShares = append(exactShares, 1-prev)
+	r.basins(labelsOf(dataX, 1, func(p []float64) int { return label(p[0]) }), labelsOf(x, 1, func(p []float64) int { return label(p[0]) }),
+		w, exactShares, beta, nb, rng)
+	return nil
+}
+
+// twoD fills the 2-D estimates: weighted marginal W1 to the exact
+// marginals and the shares and ΔF of the basins of V's minima, from the
+// Gibbs density tabulated on a grid.
+func (r *Reweighting) twoD(g *exact.Gibbs2D, dataX, x, w []float64, beta float64, nb int, rng *rand.Rand) error {
+	r.ExactEdgeMass = &g.EdgeMass
+	for k := range 2 {
+		F := g.MarginalCDF(k)
+		lo, hi := g.X[0], g.X[len(g.X)-1]
+		if k == 1 {
+			lo, hi = g.Y[0], g.Y[len(g.Y)-1]
+		}
+		col := func(v []float64) []float64 {
+			c := make([]float64, len(v)/2)
+			for i := range c {
+				c[i] = v[2*i+k]
+			}
+			return c
+		}
+		xs := col(x)
+		a, err := reweight.W1CDF(xs, w, F, lo, hi)
+		if err != nil {
+			return err
+		}
+		b, _ := reweight.W1CDF(xs, nil, F, lo, hi)
+		c, _ := reweight.W1CDF(col(dataX), nil, F, lo, hi)
+		r.MarginalW1Weighted = append(r.MarginalW1Weighted, a)
+		r.MarginalW1Model = append(r.MarginalW1Model, b)
+		r.MarginalW1Data = append(r.MarginalW1Data, c)
+	}
+	bs := g.Basins(minBasinMass)
+	r.BasinMinima = bs.Minima
+	lab := func(p []float64) int { return bs.Label(p[0], p[1]) }
+	r.basins(labelsOf(dataX, 2, lab), labelsOf(x, 2, lab), w, bs.Mass, beta, nb, rng)
+	return nil
+}
+
+// minBasinMass is the exact probability below which a 2-D basin is left
+// out of the shares (a shallow dip the grid resolves but no one asks about).
+const minBasinMass = 1e-3
+
+func labelsOf(x []float64, d int, label func([]float64) int) []int {
+	out := make([]int, len(x)/d)
+	for i := range out {
+		out[i] = label(x[i*d : (i+1)*d])
+	}
+	return out
+}
+
+// basins fills the shares and ΔF of data, model and weighted samples
+// against the exact shares, with bootstrap errors for the weighted ones.
+func (r *Reweighting) basins(dataLab, lab []int, w, exactShares []float64, beta float64, nb int, rng *rand.Rand) {
+	k := len(exactShares)
+	r.SharesExact = exactShares
+	r.SharesData = reweight.LabelShares(dataLab, nil, k)
+	r.SharesModel = reweight.LabelShares(lab, nil, k)
+	r.SharesWeighted = reweight.LabelShares(lab, w, k)
 	md := 0.0
-	for k := range r.SharesExact {
-		md = math.Max(md, math.Abs(r.SharesWeighted[k]-r.SharesExact[k]))
+	for j := range exactShares {
+		md = math.Max(md, math.Abs(r.SharesWeighted[j]-exactShares[j]))
 	}
 	r.MaxShareDiff = &md
-	// ΔF relative to the most populated well of the reweighted estimate.
-	for k, p := range r.SharesWeighted {
+	// ΔF relative to the most populated basin of the reweighted estimate.
+	r.Reference = 0
+	for j, p := range r.SharesWeighted {
 		if p > r.SharesWeighted[r.Reference] {
-			r.Reference = k
+			r.Reference = j
 		}
 	}
 	ref := r.Reference
 	r.DeltaFData = reweight.DeltaF(r.SharesData, ref, beta)
 	r.DeltaFModel = reweight.DeltaF(r.SharesModel, ref, beta)
 	r.DeltaF = reweight.DeltaF(r.SharesWeighted, ref, beta)
-	r.DeltaFExact = reweight.DeltaF(r.SharesExact, ref, beta)
-	k := len(r.SharesWeighted)
-	xs, ws := make([]float64, len(x)), make([]float64, len(x))
-	_, sd := reweight.Bootstrap(len(x), nb, rng, func(idx []int) []float64 {
+	r.DeltaFExact = reweight.DeltaF(exactShares, ref, beta)
+	ls, ws := make([]int, len(lab)), make([]float64, len(lab))
+	_, sd := reweight.Bootstrap(len(lab), nb, rng, func(idx []int) []float64 {
 		for i, j := range idx {
-			xs[i], ws[i] = x[j], w[j]
+			ls[i], ws[i] = lab[j], w[j]
 		}
-		sh := reweight.Shares(xs, ws, splits)
+		sh := reweight.LabelShares(ls, ws, k)
 		return append(sh, reweight.DeltaF(sh, ref, beta)...)
 	})
 	r.SharesWeightedE, r.DeltaFE = sd[:k], sd[k:]
-	return nil
 }
 
 // writeReweighted writes reweighted.csv: the coordinates, log p_θ, V,
@@ -498,15 +595,14 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g *exact.Gibbs, p
 		}
 		pad := func(r [2]float64) [2]float64 { m := 0.1 * (r[1] - r[0]); return [2]float64{r[0] - m, r[1] + m} }
 		xr, yr = pad(xr), pad(yr)
-		col := func(j int) []float64 {
-			c := make([]float64, ds.Len())
-			for i := range c {
-				c[i] = ds.X[i*2+j]
-			}
-			return c
+		// Scott's width from the effective sample size: few effective
+		// samples are smoothed more rather than shown as specks.
+		xc, yc := make([]float64, len(w)), make([]float64, len(w))
+		for i := range w {
+			xc[i], yc[i] = x[2*i], x[2*i+1]
 		}
-		bwx := 0.5 * reweight.Bandwidth(col(0), nil)
-		bwy := 0.5 * reweight.Bandwidth(col(1), nil)
+		bwx := 0.5 * reweight.Bandwidth(xc, w)
+		bwy := 0.5 * reweight.Bandwidth(yc, w)
 		s, err := reweight.Density2D(x, w, xr[0], xr[1], yr[0], yr[1], nx, nx, bwx, bwy)
 		if err != nil {
 			return nil, err
@@ -556,23 +652,47 @@ func capAbove(f, ref []float64) []float64 {
 	return out
 }
 
+// wellWord names the regions the shares are of: wells between split
+// points in 1-D, basins of V's minima in 2-D.
+func (r *Reweighting) wellWord() string {
+	if r.BasinMinima != nil {
+		return "basin"
+	}
+	return "well"
+}
+
+func fmtPoints(p [][2]float64) string {
+	s := ""
+	for i, q := range p {
+		if i > 0 {
+			s += " "
+		}
+		s += fmt.Sprintf("(%.3g, %.3g)", q[0], q[1])
+	}
+	return s
+}
+
 // WriteText prints the reweighting lines of the summary.
 func (r *Reweighting) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "reweighting to exp(−βV) (%s, β=%g): %d probability-flow samples (%d NFE), ESS %.0f (%.1f%%), largest weight %.4f\n",
 		r.Potential, r.Beta, r.Samples, r.NFE, r.ESS, 100*r.ESSFraction, r.MaxWeight)
 	if r.SharesWeighted != nil {
-		fmt.Fprintf(w, "  weighted well shares %v ± %v; exact %v (data %v, model %v)",
-			fmtFloats(r.SharesWeighted), fmtFloats(r.SharesWeightedE), fmtFloats(r.SharesExact), fmtFloats(r.SharesData), fmtFloats(r.SharesModel))
+		fmt.Fprintf(w, "  weighted %s shares %v ± %v; exact %v (data %v, model %v)",
+			r.wellWord(), fmtFloats(r.SharesWeighted), fmtFloats(r.SharesWeightedE), fmtFloats(r.SharesExact), fmtFloats(r.SharesData), fmtFloats(r.SharesModel))
 		if r.MaxShareDiff != nil {
 			fmt.Fprintf(w, "; max diff %.4f", *r.MaxShareDiff)
 		}
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "  ΔF to well %d: weighted %v ± %v; exact %v (data %v)\n",
-			r.Reference+1, fmtFloats(r.DeltaF), fmtFloats(r.DeltaFE), fmtFloats(r.DeltaFExact), fmtFloats(r.DeltaFData))
+		fmt.Fprintf(w, "  ΔF to %s %d: weighted %v ± %v; exact %v (data %v)\n",
+			r.wellWord(), r.Reference+1, fmtFloats(r.DeltaF), fmtFloats(r.DeltaFE), fmtFloats(r.DeltaFExact), fmtFloats(r.DeltaFData))
 	}
 	if r.W1Weighted != nil {
 		fmt.Fprintf(w, "  vs exact Gibbs: weighted W1 %.4f, KS %.4f (unweighted model samples: W1 %.4f, KS %.4f)\n",
 			*r.W1Weighted, *r.KSWeighted, *r.W1Model, *r.KSModel)
+	}
+	if r.MarginalW1Weighted != nil {
+		fmt.Fprintf(w, "  vs exact Gibbs marginals: weighted W1 %v (unweighted model %v, data %v); basins at %v\n",
+			fmtFloats(r.MarginalW1Weighted), fmtFloats(r.MarginalW1Model), fmtFloats(r.MarginalW1Data), fmtPoints(r.BasinMinima))
 	}
 	if r.Warning != "" {
 		fmt.Fprintf(w, "  WARNING: %s\n", r.Warning)
@@ -597,20 +717,29 @@ func reweightSection(r *Reweighting) []report.Section {
 	add("effective sample size", fmt.Sprintf("%.0f of %d (%.1f%%)", r.ESS, r.Samples, 100*r.ESSFraction), "",
 		"Kish (Σw)²/Σw²: how many equally weighted samples the weights are worth; higher is better")
 	add("largest weight", report.Num(r.MaxWeight), "", fmt.Sprintf("normalised; 1/ESS = %s", report.Num(1/r.ESS)))
+	ww := r.wellWord()
 	for k := range r.SharesWeighted {
-		add(fmt.Sprintf("well %d share", k+1), fmt.Sprintf("%.4f ± %.4f (exact %.4f)", r.SharesWeighted[k], r.SharesWeightedE[k], r.SharesExact[k]), "",
-			fmt.Sprintf("data %.4f, unweighted model %.4f; splits %v", r.SharesData[k], r.SharesModel[k], r.Splits))
+		where := fmt.Sprintf("splits %v", r.Splits)
+		if r.BasinMinima != nil {
+			where = fmt.Sprintf("basin of the minimum at (%.3g, %.3g)", r.BasinMinima[k][0], r.BasinMinima[k][1])
+		}
+		add(fmt.Sprintf("%s %d share", ww, k+1), fmt.Sprintf("%.4f ± %.4f (exact %.4f)", r.SharesWeighted[k], r.SharesWeightedE[k], r.SharesExact[k]), "",
+			fmt.Sprintf("data %.4f, unweighted model %.4f; %s", r.SharesData[k], r.SharesModel[k], where))
 	}
 	for k := range r.DeltaF {
 		if k == r.Reference {
 			continue
 		}
-		add(fmt.Sprintf("ΔF well %d − well %d", k+1, r.Reference+1), fmt.Sprintf("%.3f ± %.3f (exact %.3f)", r.DeltaF[k], r.DeltaFE[k], r.DeltaFExact[k]), "",
+		add(fmt.Sprintf("ΔF %s %d − %s %d", ww, k+1, ww, r.Reference+1), fmt.Sprintf("%.3f ± %.3f (exact %.3f)", r.DeltaF[k], r.DeltaFE[k], r.DeltaFExact[k]), "",
 			fmt.Sprintf("−β⁻¹ ln(P_%d/P_%d); data %.3f", k+1, r.Reference+1, r.DeltaFData[k]))
 	}
 	if r.W1Weighted != nil {
 		add("W1(weighted, Gibbs)", report.Num(*r.W1Weighted), "x", "unweighted model samples: "+report.Num(*r.W1Model)+"; lower is better")
 		add("KS(weighted, Gibbs)", report.Num(*r.KSWeighted), "", "unweighted model samples: "+report.Num(*r.KSModel))
+	}
+	for k := range r.MarginalW1Weighted {
+		add(fmt.Sprintf("W1(weighted, Gibbs), x%d marginal", k+1), report.Num(r.MarginalW1Weighted[k]), "x",
+			fmt.Sprintf("unweighted model %s, data %s; exact density by quadrature on a %d² grid", report.Num(r.MarginalW1Model[k]), report.Num(r.MarginalW1Data[k]), grid2D))
 	}
 	return []report.Section{sec}
 }

@@ -195,3 +195,22 @@ func DeltaF(shares []float64, ref int, beta float64) []float64 {
 	}
 	return out
 }
+
+// LabelShares is the weighted mass of each of k basins given each
+// sample's basin label (0…k−1, or −1 for none), as a fraction of the total
+// weight, unlabelled samples included. nil w means equal weights.
+func LabelShares(labels []int, w []float64, k int) []float64 {
+	sh := make([]float64, k)
+	tot := 0.0
+	for i, l := range labels {
+		wi := weightAt(w, i)
+		tot += wi
+		if l >= 0 && l < k {
+			sh[l] += wi
+		}
+	}
+	for j := range sh {
+		sh[j] /= tot
+	}
+	return sh
+}

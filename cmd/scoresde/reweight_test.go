@@ -14,14 +14,16 @@ import (
 // reweightMetrics is the part of metrics.json the tests read.
 type reweightMetrics struct {
 	Reweighting *struct {
-		Beta        float64   `json:"beta"`
-		Samples     int       `json:"samples"`
-		ESS         float64   `json:"ess"`
-		ESSFraction float64   `json:"ess_fraction"`
-		MaxWeight   float64   `json:"max_weight"`
-		Shares      []float64 `json:"shares_weighted"`
-		SharesE     []float64 `json:"shares_weighted_stderr"`
-		W1          *float64  `json:"w1_weighted_gibbs"`
+		Beta        float64      `json:"beta"`
+		Samples     int          `json:"samples"`
+		ESS         float64      `json:"ess"`
+		ESSFraction float64      `json:"ess_fraction"`
+		MaxWeight   float64      `json:"max_weight"`
+		Shares      []float64    `json:"shares_weighted"`
+		SharesE     []float64    `json:"shares_weighted_stderr"`
+		W1          *float64     `json:"w1_weighted_gibbs"`
+		MarginalW1  []float64    `json:"marginal_w1_weighted_gibbs"`
+		Minima      [][2]float64 `json:"basin_minima"`
 	} `json:"reweighting"`
 	Truth *struct {
 		Potential string `json:"potential"`
@@ -124,6 +126,9 @@ func TestReweightThroughRun(t *testing.T) {
 			}
 			if len(c.coords) == 1 && (len(r.Shares) != 4 || r.W1 == nil) {
 				t.Errorf("1-D reweighting lacks shares or W1: %+v", r)
+			}
+			if len(c.coords) == 2 && (len(r.Shares) < 2 || len(r.Shares) != len(r.Minima) || len(r.MarginalW1) != 2) {
+				t.Errorf("2-D reweighting lacks basin shares or marginal W1: %+v", r)
 			}
 			checkReweightedCSV(t, filepath.Join(dir, "reweighted.csv"), c.coords, 300, c.beta)
 			rep, err := os.ReadFile(filepath.Join(dir, "report.html"))
