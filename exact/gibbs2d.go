@@ -198,3 +198,25 @@ func (b *Basins) Label(x, y float64) int {
 	}
 	return b.label[k]
 }
+
+// MarginalPDF returns the density of coordinate k (0 or 1) at the cell
+// centres along that axis.
+func (g *Gibbs2D) MarginalPDF(k int) (x, p []float64) {
+	n := len(g.X)
+	c, h := g.X, g.hx
+	if k == 1 {
+		c, h = g.Y, g.hy
+	}
+	p = make([]float64, n)
+	for i := range n {
+		for l := range n {
+			idx := l*n + i
+			if k == 1 {
+				idx = i*n + l
+			}
+			p[i] += math.Exp(g.logP[idx])
+		}
+		p[i] /= h
+	}
+	return append([]float64(nil), c...), p
+}

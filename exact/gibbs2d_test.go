@@ -28,6 +28,15 @@ func TestGibbs2DHarmonic(t *testing.T) {
 			}
 		}
 	}
+	for k := range 2 {
+		xs, p := g.MarginalPDF(k)
+		for i := 0; i < len(xs); i += 37 {
+			want := math.Exp(-beta*xs[i]*xs[i]/2) / (sd * math.Sqrt(2*math.Pi))
+			if math.Abs(p[i]-want) > 1e-3*want+1e-9 {
+				t.Errorf("coordinate %d: marginal density at %v = %.6g, want %.6g", k, xs[i], p[i], want)
+			}
+		}
+	}
 	b := g.Basins(1e-3)
 	if len(b.Mass) != 1 || math.Abs(b.Mass[0]-1) > 1e-9 || b.Label(0.2, -0.3) != 0 || b.Label(9, 0) != -1 {
 		t.Errorf("basins %+v", b.Mass)

@@ -24,14 +24,39 @@ type Profile struct {
 // so that its lowest value is 0 (a free energy is defined up to a
 // constant; the shift lines the deepest wells up), with shaded bands.
 func FreeEnergyProfiles(path, title, xlabel string, profiles ...Profile) error {
+	c, err := profileChart(title, xlabel, profiles)
+	if err != nil {
+		return err
+	}
+	return gridFigure(7, 4.5, [][]*chart{{c}}).save(path)
+}
+
+// FreeEnergyPanels draws one FreeEnergyProfiles panel per coordinate, side
+// by side: panels[k] are the profiles along xlabels[k].
+func FreeEnergyPanels(path string, titles, xlabels []string, panels [][]Profile) error {
+	if len(panels) == 0 || len(titles) != len(panels) || len(xlabels) != len(panels) {
+		return fmt.Errorf("figures: %d panels with %d titles and %d axis labels; give one of each per panel", len(panels), len(titles), len(xlabels))
+	}
+	row := make([]*chart, len(panels))
+	for k, p := range panels {
+		c, err := profileChart(titles[k], xlabels[k], p)
+		if err != nil {
+			return err
+		}
+		row[k] = c
+	}
+	return gridFigure(6*float64(len(panels)), 4.5, [][]*chart{row}).save(path)
+}
+
+func profileChart(title, xlabel string, profiles []Profile) (*chart, error) {
 	if len(profiles) == 0 {
-		return fmt.Errorf("figures: %q has no profiles to plot", title)
+		return nil, fmt.Errorf("figures: %q has no profiles to plot", title)
 	}
 	c := newChart(title, xlabel, "F(x) − min F")
 	c.addGrid()
 	for i, p := range profiles {
 		if len(p.X) != len(p.F) || (p.Band != nil && len(p.Band) != len(p.F)) {
-			return fmt.Errorf("figures: profile %q has %d x, %d F and %d band values; they must pair up", p.Label, len(p.X), len(p.F), len(p.Band))
+			return nil, fmt.Errorf("figures: profile %q has %d x, %d F and %d band values; they must pair up", p.Label, len(p.X), len(p.F), len(p.Band))
 		}
 		base := math.Inf(1)
 		for _, v := range p.F {
@@ -40,7 +65,7 @@ func FreeEnergyProfiles(path, title, xlabel string, profiles ...Profile) error {
 			}
 		}
 		if math.IsInf(base, 1) {
-			return fmt.Errorf("figures: profile %q has no finite value", p.Label)
+			return nil, fmt.Errorf("figures: profile %q has no finite value", p.Label)
 		}
 		col := p.Color
 		if col == nil {
@@ -61,7 +86,7 @@ func FreeEnergyProfiles(path, title, xlabel string, profiles ...Profile) error {
 				}
 				pg, err := plotter.NewPolygon(poly)
 				if err != nil {
-					return fmt.Errorf("figures: band of %q: %w", p.Label, err)
+					return nil, fmt.Errorf("figures: band of %q: %w", p.Label, err)
 				}
 				r, g, b, _ := col.RGBA()
 				pg.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x50}
@@ -77,12 +102,12 @@ func FreeEnergyProfiles(path, title, xlabel string, profiles ...Profile) error {
 				s.Y = append(s.Y, p.F[k]-base)
 			}
 			if err := c.addSeries(s, i); err != nil {
-				return err
+				return nil, err
 			}
 			label = "" // one legend entry per profile
 		}
 	}
-	return gridFigure(7, 4.5, [][]*chart{{c}}).save(path)
+	return c, nil
 }
 
 // finiteRuns returns the [start, end) index ranges where a (and b, when

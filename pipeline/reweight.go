@@ -311,10 +311,10 @@ func Reweight(cfg Config, model *Model, ds *data.Set, m *Metrics, opt Options) (
 			return nil, err
 		}
 	}
+	var g2 *exact.Gibbs2D
 	if d == 2 {
 		x0, x1, y0, y1 := box2D(ds, 0.25)
-		g2, err := exact.NewGibbs2D(pot, beta, x0, x1, y0, y1, grid2D)
-		if err != nil {
+		if g2, err = exact.NewGibbs2D(pot, beta, x0, x1, y0, y1, grid2D); err != nil {
 			return nil, fmt.Errorf("reweighting: exact density of %s at β=%g: %w", name, beta, err)
 		}
 		if err := r.twoD(g2, ds.X, x, wt.W, beta, nb, rng); err != nil {
@@ -330,7 +330,7 @@ func Reweight(cfg Config, model *Model, ds *data.Set, m *Metrics, opt Options) (
 	}
 	files = append(files, path)
 	if cfg.Figures {
-		f, err := reweightFigures(cfg.Out, ds, x, wt.W, g, pot, beta, nb, rng)
+		f, err := reweightFigures(cfg.Out, ds, x, wt.W, g, g2, pot, beta, nb, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -526,21 +526,24 @@ const (
 	feAdjust = 0.3
 )
 
-// reweightFigures draws the free-energy figure: 1-D profiles of the data,
-// the model, the reweighted samples (with a 2-s.d. bootstrap band) and the
-// exact density; in 2-D the reweighted free-energy surface and the exact
-// one, F = V + const.
-func reweightFigures(dir string, ds *data.Set, x, w []float64, g *exact.Gibbs, pot langevin.Potential, beta float64, nb int, rng *rand.Rand) ([]string, error) {
+// reweightFigures draws the free-energy figures: along each coordinate
+// (up to four) the profiles of the data, the model, the reweighted samples
+// (with a 2-s.d. bootstrap band) and the exact density where known; in
+// 2-D also the reweighted free-energy surface and the exact one, F = V.
+func reweightFigures(dir string, ds *data.Set, x, w []float64, g1 *exact.Gibbs, g2 *exact.Gibbs2D, pot langevin.Potential, beta float64, nb int, rng *rand.Rand) ([]string, error) {
+	d := ds.D
 	base := filepath.Join(dir, "fig13_free_energy_reweighted")
-	switch ds.D {
-	case 1:
+	var panels [][]figures.Profile
+	var titles, labels []string
+	for k := range min(d, 4) {
+		dk, xk := column(ds.X, d, k), column(x, d, k)
 		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, v := range ds.X {
+		for _, v := range dk {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		pad := 0.1 * (hi - lo)
 		lo, hi = lo-pad, hi+pad
-		bw := feAdjust * reweight.Bandwidth(ds.X, nil)
+		bw := feAdjust * reweight.Bandwidth(dk, nil)
 		grid := make([]float64, feGrid)
 		for i := range grid {
 			grid[i] = lo + (hi-lo)*float64(i)/float64(feGrid-1)
@@ -552,19 +555,19 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g *exact.Gibbs, p
 			}
 			return reweight.FreeEnergy(p, beta, feFloor), nil
 		}
-		fData, err := fe(ds.X, nil)
+		fData, err := fe(dk, nil)
 		if err != nil {
 			return nil, err
 		}
-		fModel, err := fe(x, nil)
+		fModel, err := fe(xk, nil)
 		if err != nil {
 			return nil, err
 		}
-		fW, err := fe(x, w)
+		fW, err := fe(xk, w)
 		if err != nil {
 			return nil, err
 		}
-		band, err := reweight.FreeEnergyBand(x, w, lo, hi, feGrid, bw, beta, feFloor, min(nb, 100), rng)
+		band, err := reweight.FreeEnergyBand(xk, w, lo, hi, feGrid, bw, beta, feFloor, min(nb, 100), rng)
 		if err != nil {
 			return nil, err
 		}
@@ -576,56 +579,95 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g *exact.Gibbs, p
 			{Label: "model", X: grid, F: fModel},
 			{Label: "reweighted (±2 s.d.)", X: grid, F: fW, Band: band},
 		}
-		if g != nil {
-			fx := make([]float64, len(grid))
+		var exactF []float64
+		switch {
+		case g1 != nil:
+			exactF = make([]float64, len(grid))
 			for i, v := range grid {
-				fx[i] = g.FreeEnergy(v)
+				exactF[i] = g1.FreeEnergy(v)
 			}
-			profiles = append(profiles, figures.Profile{Label: "exact", X: grid, F: capAbove(fx, fW), Dashed: true})
+		case g2 != nil:
+			xs, p := g2.MarginalPDF(k)
+			exactF = reweight.FreeEnergy(interpolate(xs, p, grid), beta, feFloor)
 		}
-		title := fmt.Sprintf("Free energy F = −ln p / β (β = %g)", beta)
-		return []string{base + ".png", base + ".svg"}, figures.FreeEnergyProfiles(base, title, "x", profiles...)
-	case 2:
-		const nx = 80
-		xr, yr := [2]float64{math.Inf(1), math.Inf(-1)}, [2]float64{math.Inf(1), math.Inf(-1)}
-		for i := range ds.Len() {
-			r := ds.Row(i)
-			xr = [2]float64{math.Min(xr[0], r[0]), math.Max(xr[1], r[0])}
-			yr = [2]float64{math.Min(yr[0], r[1]), math.Max(yr[1], r[1])}
+		if exactF != nil {
+			profiles = append(profiles, figures.Profile{Label: "exact", X: grid, F: capAbove(exactF, fW), Dashed: true})
 		}
-		pad := func(r [2]float64) [2]float64 { m := 0.1 * (r[1] - r[0]); return [2]float64{r[0] - m, r[1] + m} }
-		xr, yr = pad(xr), pad(yr)
-		// Scott's width from the effective sample size: few effective
-		// samples are smoothed more rather than shown as specks.
-		xc, yc := make([]float64, len(w)), make([]float64, len(w))
-		for i := range w {
-			xc[i], yc[i] = x[2*i], x[2*i+1]
+		panels = append(panels, profiles)
+		name := "x"
+		if d > 1 {
+			name = fmt.Sprintf("x%d", k+1)
 		}
-		bwx := 0.5 * reweight.Bandwidth(xc, w)
-		bwy := 0.5 * reweight.Bandwidth(yc, w)
-		s, err := reweight.Density2D(x, w, xr[0], xr[1], yr[0], yr[1], nx, nx, bwx, bwy)
-		if err != nil {
-			return nil, err
-		}
-		const capF = 8 // kT units above the minimum: beyond, too few samples
-		f := reweight.FreeEnergy(s.Z, beta, feFloor)
-		files := []string{base + ".png", base + ".svg"}
-		if err := figures.FreeEnergySurface(base, fmt.Sprintf("Reweighted free energy (β = %g)", beta), s.X, s.Y, f, capF/beta); err != nil {
-			return nil, err
-		}
-		ex := make([]float64, len(s.Z))
-		for j, yv := range s.Y {
-			for i, xv := range s.X {
-				ex[j*len(s.X)+i] = pot.Value([]float64{xv, yv})
-			}
-		}
-		eb := filepath.Join(dir, "fig13b_free_energy_exact")
-		if err := figures.FreeEnergySurface(eb, fmt.Sprintf("Exact free energy F = V (β = %g)", beta), s.X, s.Y, ex, capF/beta); err != nil {
-			return nil, err
-		}
-		return append(files, eb+".png", eb+".svg"), nil
+		titles = append(titles, fmt.Sprintf("F(%s) = −ln p / β (β = %g)", name, beta))
+		labels = append(labels, name)
 	}
-	return nil, nil
+	files := []string{base + ".png", base + ".svg"}
+	var err error
+	if d == 1 {
+		err = figures.FreeEnergyProfiles(base, titles[0], labels[0], panels[0]...)
+	} else {
+		err = figures.FreeEnergyPanels(base, titles, labels, panels)
+	}
+	if err != nil || d != 2 {
+		return files, err
+	}
+
+	const nx = 80
+	x0, x1, y0, y1 := box2D(ds, 0.1)
+	// Scott's width from the effective sample size: few effective samples
+	// are smoothed more rather than shown as specks.
+	bwx := 0.5 * reweight.Bandwidth(column(x, 2, 0), w)
+	bwy := 0.5 * reweight.Bandwidth(column(x, 2, 1), w)
+	s, err := reweight.Density2D(x, w, x0, x1, y0, y1, nx, nx, bwx, bwy)
+	if err != nil {
+		return nil, err
+	}
+	const capF = 8 // in units of 1/β above the minimum: beyond, too few samples
+	f := reweight.FreeEnergy(s.Z, beta, feFloor)
+	sb := filepath.Join(dir, "fig13b_free_energy_surface")
+	if err := figures.FreeEnergySurface(sb, fmt.Sprintf("Reweighted free energy (β = %g)", beta), s.X, s.Y, f, capF/beta); err != nil {
+		return nil, err
+	}
+	files = append(files, sb+".png", sb+".svg")
+	ex := make([]float64, len(s.Z))
+	for j, yv := range s.Y {
+		for i, xv := range s.X {
+			ex[j*len(s.X)+i] = pot.Value([]float64{xv, yv})
+		}
+	}
+	eb := filepath.Join(dir, "fig13c_free_energy_exact")
+	if err := figures.FreeEnergySurface(eb, fmt.Sprintf("Exact free energy F = V (β = %g)", beta), s.X, s.Y, ex, capF/beta); err != nil {
+		return nil, err
+	}
+	return append(files, eb+".png", eb+".svg"), nil
+}
+
+// column returns coordinate k of points of dimension d.
+func column(x []float64, d, k int) []float64 {
+	c := make([]float64, len(x)/d)
+	for i := range c {
+		c[i] = x[i*d+k]
+	}
+	return c
+}
+
+// interpolate evaluates the piecewise-linear function through (xs, ys)
+// (xs increasing) at each of at; 0 outside [xs[0], xs[last]].
+func interpolate(xs, ys, at []float64) []float64 {
+	out := make([]float64, len(at))
+	for i, v := range at {
+		j := sort.SearchFloat64s(xs, v)
+		switch {
+		case j == 0 && v == xs[0]:
+			out[i] = ys[0]
+		case j == 0 || j == len(xs):
+			out[i] = 0
+		default:
+			f := (v - xs[j-1]) / (xs[j] - xs[j-1])
+			out[i] = ys[j-1] + f*(ys[j]-ys[j-1])
+		}
+	}
+	return out
 }
 
 // capAbove keeps the exact curve within the plotted range of the
