@@ -283,6 +283,9 @@ func Reweight(cfg Config, model *Model, ds *data.Set, m *Metrics, opt Options) (
 	energy := make([]float64, n)
 	for i := range n {
 		energy[i] = pot.Value(x[i*d : (i+1)*d])
+		if math.IsNaN(energy[i]) || math.IsInf(energy[i], -1) {
+			return nil, fmt.Errorf("reweighting: V(%v) = %v for %s; write a potential defined (finite or +Inf) wherever the model puts samples", x[i*d:(i+1)*d], energy[i], name)
+		}
 	}
 	wt, err := reweight.New(logP, energy, beta)
 	if err != nil {
