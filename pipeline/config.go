@@ -24,6 +24,10 @@ type DataConfig struct {
 	N         int       `json:"n"`
 	X0        []float64 `json:"x0"` // nil: the potential's own start point
 	Seed      uint64    `json:"seed"`
+
+	// PotentialExpr, when set, is V as an expression in x or x1…xd (see
+	// package potential); it replaces Potential.
+	PotentialExpr string `json:"potential_expr,omitempty"`
 }
 
 // NetConfig is the score network's architecture.
@@ -87,6 +91,9 @@ type Config struct {
 	Resume         string `json:"resume,omitempty"`
 	// Overwrite lets a fresh run replace an unfinished run's checkpoint.
 	Overwrite bool `json:"overwrite,omitempty"`
+	// Reweight draws probability-flow samples with their log-density and
+	// reweights them to exp(−βV) (see reweight.go).
+	Reweight ReweightConfig `json:"reweight"`
 }
 
 // DefaultEMA is the default decay of the weight average the samples are
@@ -129,13 +136,13 @@ func Default() Config {
 // It does no I/O: files are checked where they are read.
 func (c Config) Validate() error {
 	if c.Data.File == "" {
-		p, _, err := langevin.ByName(c.Data.Potential)
+		p, x0, err := dataPotential(c.Data, 0)
 		if err != nil {
 			return err
 		}
 		lc := langevin.Config{Beta: c.Data.Beta, Dt: c.Data.Dt, N: c.Data.N, X0: c.Data.X0}
 		if len(lc.X0) == 0 {
-			_, lc.X0, _ = langevin.ByName(c.Data.Potential)
+			lc.X0 = x0
 		}
 		if err := lc.Validate(p); err != nil {
 			return err
@@ -224,5 +231,5 @@ func (c Config) Validate() error {
 	default:
 		return &SettingError{Key: "format", Msg: fmt.Sprintf("unknown output format %q; choose csv, tsv, txt or npy", c.Format)}
 	}
-	return nil
+	return c.validateReweight()
 }

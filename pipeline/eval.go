@@ -8,7 +8,6 @@ import (
 
 	"scoresde/data"
 	"scoresde/exact"
-	"scoresde/langevin"
 	"scoresde/sampler"
 	"scoresde/sde"
 	"scoresde/stats"
@@ -68,12 +67,12 @@ func truthFor(cfg Config, d int) (*exact.Gibbs, string, error) {
 	case "none":
 		return nil, "", nil
 	case "", "auto":
-		if cfg.Data.File != "" {
+		if cfg.Data.File != "" && cfg.Data.PotentialExpr == "" {
 			return nil, "", nil
 		}
 		name = cfg.Data.Potential
 	}
-	p, _, err := langevin.ByName(name)
+	p, name, err := truthPotential(cfg, name, d)
 	if err != nil {
 		return nil, "", err
 	}

@@ -26,6 +26,9 @@ var figureNotes = []struct{ file, title, caption string }{
 	{"fig10_score_lines", "Learned vs exact score", "Solid (learned) should track dashed (exact optimum) where the data are; departures far from the data matter little."},
 	{"fig11_free_energy", "Free-energy profile", "F(x) = −ln p(x)/β of samples and data against the exact curve: wells and barriers should line up."},
 	{"fig12_cdf", "Cumulative distributions", "The samples' CDF should overlap the data's (and the exact one); the largest vertical gap is the KS statistic."},
+	{"fig13_free_energy_reweighted", "Free energy after reweighting", "F = −ln p/β of the data, the model and the model's samples reweighted by exp(−βV)/p_θ (shaded: ±2 bootstrap s.d.), against the exact curve, along each coordinate: reweighting should move the wells' depths from the data's onto the exact ones."},
+	{"fig13b_free_energy_surface", "Reweighted free-energy surface", "F(x₁, x₂) = −ln p/β of the reweighted samples; white where too few samples fall to say."},
+	{"fig13c_free_energy_exact", "Exact free-energy surface", "F = V for comparison with the reweighted surface above: the basins should sit in the same places with the same depths."},
 	{"fig_scatter", "Data and samples", "The generated cloud should cover the same modes, with the same spread, as the data."},
 	{"fig_density2d", "Density contours", "Contours of the samples' density should match the data's, mode by mode."},
 	{"fig_marginals", "Marginal densities", "Each coordinate's density: generated (dashed) against data (solid)."},
@@ -43,6 +46,7 @@ func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *flo
 	if m != nil {
 		r.Summary = append(r.Summary, report.KV{Key: "W1(samples, data)", Value: report.Num(m.W1)})
 		r.Metrics = metricRows(m)
+		r.Sections = append(r.Sections, reweightSection(m.Reweighting)...)
 	}
 	if finalLoss != nil {
 		r.Summary = append(r.Summary, report.KV{Key: "final loss", Value: report.Num(*finalLoss)})

@@ -158,6 +158,11 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 	if err != nil {
 		return nil, r.res.Skipped, err
 	}
+	if cfg.Reweight.On {
+		if _, err := Reweight(cfg, model, ds, ev.Metrics, opt); err != nil {
+			return nil, r.res.Skipped, err
+		}
+	}
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, r.res.Skipped, err
 	}

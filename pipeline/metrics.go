@@ -35,6 +35,8 @@ type Metrics struct {
 	Truth      *TruthMetrics `json:"truth,omitempty"`
 	Optimality *Optimality   `json:"optimality,omitempty"`
 	NLL        *NLL          `json:"nll,omitempty"`
+	// Reweighting is present with --reweight (see reweight.go).
+	Reweighting *Reweighting `json:"reweighting,omitempty"`
 }
 
 // sampleMetrics compares samples with data.
@@ -101,6 +103,9 @@ func (m *Metrics) WriteText(w io.Writer) {
 	}
 	if m.NLL != nil {
 		m.NLL.WriteText(w)
+	}
+	if m.Reweighting != nil {
+		m.Reweighting.WriteText(w)
 	}
 }
 

@@ -114,7 +114,7 @@ func LoadData(cfg DataConfig) (*data.Set, error) {
 	if cfg.File != "" {
 		return readData(cfg.File)
 	}
-	p, x0, err := langevin.ByName(cfg.Potential)
+	p, x0, err := dataPotential(cfg, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +193,7 @@ func runSteps() []step {
 		{"train", false, (*runner).train},
 		{"sample", false, (*runner).sample},
 		{"eval", false, (*runner).evaluate},
+		{"reweight", true, (*runner).reweight},
 		{"figures", true, (*runner).figures},
 		{"", false, (*runner).finish},
 	}

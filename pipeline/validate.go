@@ -1,13 +1,13 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
 
 	"scoresde/data"
 	"scoresde/exact"
-	"scoresde/langevin"
 	"scoresde/sde"
 )
 
@@ -29,15 +29,19 @@ func (c Config) ValidateData(ds *data.Set) error {
 // Validate calls it for generated data, whose dimension is the
 // potential's, ValidateData for a file.
 func (c Config) validateTruth(d int) error {
-	if c.Truth == "" || c.Truth == "none" || (c.Truth == "auto" && c.Data.File != "") {
+	if c.Truth == "" || c.Truth == "none" || (c.Truth == "auto" && c.Data.File != "" && c.Data.PotentialExpr == "") {
 		return nil
 	}
 	name := c.Truth
 	if name == "auto" {
 		name = c.Data.Potential
 	}
-	p, _, err := langevin.ByName(name)
+	p, name, err := truthPotential(c, name, d)
 	if err != nil {
+		var se *SettingError
+		if errors.As(err, &se) {
+			return err
+		}
 		return &SettingError{Key: "truth", Msg: err.Error()}
 	}
 	if p.Dim() != d {

@@ -25,16 +25,17 @@ import (
 // Report is the content of a report; every field but Title may be empty, and
 // empty sections are left out.
 type Report struct {
-	Title    string   // e.g. "Score-based diffusion on the four-well potential"
-	Subtitle string   // e.g. the command line; shown in monospace
-	Date     string   // when the run happened, shown under the title
-	Summary  []KV     // headline numbers (W1, final loss, total time), shown as cards
-	Metrics  []Metric // the evaluation table
-	Figures  []Figure // shown full width, numbered from 1
-	Timing   []Phase  // seconds per phase, with their share of the total
-	Config   []KV     // every configuration parameter
-	Env      []KV     // the machine; see EnvFrom
-	Notes    []string // caveats and remarks, one paragraph each
+	Title    string    // e.g. "Score-based diffusion on the four-well potential"
+	Subtitle string    // e.g. the command line; shown in monospace
+	Date     string    // when the run happened, shown under the title
+	Summary  []KV      // headline numbers (W1, final loss, total time), shown as cards
+	Metrics  []Metric  // the evaluation table
+	Sections []Section // further titled tables, shown after Metrics
+	Figures  []Figure  // shown full width, numbered from 1
+	Timing   []Phase   // seconds per phase, with their share of the total
+	Config   []KV      // every configuration parameter
+	Env      []KV      // the machine; see EnvFrom
+	Notes    []string  // caveats and remarks, one paragraph each
 }
 
 // KV is one labelled value.
@@ -46,6 +47,16 @@ type Metric struct {
 	Value string // formatted, e.g. with Num or as "0.012 ± 0.001"
 	Unit  string // may be empty
 	Note  string // how to read it, e.g. "lower is better; 0 for identical distributions"
+}
+
+// Section is a titled table of metrics with an introductory paragraph and,
+// optionally, a warning shown prominently above the table.
+type Section struct {
+	ID      string // anchor; must be unique in the page (e.g. "reweighting")
+	Title   string
+	Intro   string
+	Warning string
+	Metrics []Metric
 }
 
 // Phase is the wall-clock time of one phase of a run.
@@ -196,6 +207,9 @@ func newView(r Report) (*view, error) {
 	}
 	add(len(r.Summary) > 0, "summary", "Summary")
 	add(len(r.Metrics) > 0, "metrics", "Metrics")
+	for _, s := range r.Sections {
+		add(true, s.ID, s.Title)
+	}
 	add(len(r.Figures) > 0, "figures", "Figures")
 	if len(v.Figures) > 0 {
 		e := &v.TOC[len(v.TOC)-1]

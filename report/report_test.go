@@ -518,3 +518,32 @@ func TestEnvFrom(t *testing.T) {
 		}
 	}
 }
+
+// A Section renders as its own titled, escaped table with its warning,
+// listed in the contents, and the page stays well-formed.
+func TestRenderExtraSection(t *testing.T) {
+	r := Report{Title: "T", Sections: []Section{{
+		ID: "reweighting", Title: "Reweighting " + nasty, Intro: "intro " + nasty, Warning: "ESS " + nasty,
+		Metrics: []Metric{{Name: "ESS", Value: "9408 of 10000", Note: nasty}},
+	}}}
+	page := render(t, r)
+	root, err := parseStrict(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var section, tocLink, warning bool
+	root.walk(func(n *node) {
+		section = section || (n.name == "section" && n.attr["id"] == "reweighting")
+		tocLink = tocLink || (n.name == "a" && n.attr["href"] == "#reweighting")
+		warning = warning || (n.name == "p" && n.attr["class"] == "warning")
+	})
+	if !section || !tocLink || !warning {
+		t.Errorf("section %v, contents link %v, warning %v; want all", section, tocLink, warning)
+	}
+	if strings.Contains(string(page), "<script>") {
+		t.Error("section text not escaped")
+	}
+	if !strings.Contains(string(page), "9408 of 10000") {
+		t.Error("section table lacks its value")
+	}
+}

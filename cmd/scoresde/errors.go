@@ -30,6 +30,8 @@ var flagOf = map[string]string{
 	"sample.n": "n", "sample.steps": "steps", "sample.method": "sampler", "sample.ode_solver": "ode-solver",
 	"sample.corrector_steps": "corrector-steps", "sample.snr": "snr", "sample.eps": "eps",
 	"out": "out", "gap_every": "gap-every", "checkpoint_every": "checkpoint-every", "splits": "splits", "format": "format",
+	"data.potential_expr": "potential-expr", "train.precond": "precond",
+	"reweight.on": "reweight", "reweight.beta": "reweight-beta", "reweight.bootstrap": "bootstrap",
 }
 
 func flagName(key string) string {

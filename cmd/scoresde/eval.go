@@ -23,6 +23,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sampleFlags(fs.FlagSet, &cfg)
 	evalFlags(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
+	reweightFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err

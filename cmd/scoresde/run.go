@@ -74,6 +74,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	gapFlag(fs.FlagSet, &cfg)
 	outFlags(fs.FlagSet, &cfg)
 	checkpointFlags(fs.FlagSet, &cfg)
+	reweightFlags(fs.FlagSet, &cfg)
 	commonFlags(fs.FlagSet, &cm, stderr)
 	if err := finishFlags(fs, args, &cm); err != nil {
 		return err
@@ -177,6 +178,9 @@ func loadInput(ctx context.Context, cfg *pipeline.Config, cm *common) (*data.Set
 		src = cfg.Data.File
 	}
 	if err := ds.Validate(); err != nil {
+		return nil, usage(fmt.Errorf("%s: %v", src, err))
+	}
+	if err := pipeline.CheckPotential(*cfg, ds); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
 	if err := pipeline.CheckSpread(ds); err != nil {
