@@ -43,7 +43,9 @@ type SampleConfig struct {
 	RTol           float64 `json:"rtol"`
 	ATol           float64 `json:"atol"`
 	Denoise        bool    `json:"denoise"`
-	Eps            float64 `json:"eps"` // end time; negative means the SDE's default
+	Eps            float64 `json:"eps"`     // end time; negative means the SDE's default
+	Churn          float64 `json:"churn"`   // edm: S_churn (0: deterministic)
+	SNoise         float64 `json:"s_noise"` // edm: S_noise (0 means 1)
 }
 
 // SDEConfig names the forward SDE and holds its parameters.
@@ -193,9 +195,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("rtol and atol must be positive, got %v and %v", s.RTol, s.ATol)
 	}
 	switch s.Method {
-	case "em", "rd", "pc", "ode":
+	case "em", "rd", "pc", "ode", "edm", "dpm2m", "ancestral":
 	default:
-		return fmt.Errorf("unknown sampler %q; choose em, rd, pc or ode", s.Method)
+		return fmt.Errorf("unknown sampler %q; choose em, rd, pc, ode, edm, dpm2m or ancestral", s.Method)
+	}
+	if err := validateFewStep(s); err != nil {
+		return err
 	}
 	switch s.ODESolver {
 	case "rk45", "heun", "rk4":

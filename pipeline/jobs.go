@@ -111,6 +111,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 		cfg.SDE, s = mf.SDE, model.SDE
 	}
 	var smp *data.Set
+	nfe := 0
 	if samplesPath != "" {
 		if smp, err = readData(samplesPath); err != nil {
 			return nil, err
@@ -124,11 +125,13 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 			return nil, err
 		}
 		smp = &data.Set{D: ds.D, X: r.X}
+		nfe = r.NFE
 	}
 	ev, err := Evaluate(cfg, ds, smp, model, nil, opt)
 	if err != nil {
 		return nil, err
 	}
+	ev.Metrics.NFE = nfe
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, err
 	}

@@ -21,6 +21,9 @@ type Shares struct {
 // to the exact target). Distances are in the data's units; lower is better.
 type Metrics struct {
 	Dim int `json:"dim"`
+	// NFE is the sampler's score evaluations per sample (0: the samples
+	// came from a file).
+	NFE int `json:"nfe,omitempty"`
 	// W1 is the Wasserstein-1 distance between samples and data (1-D), or
 	// the mean of the per-coordinate distances (d > 1).
 	W1 float64 `json:"w1_samples_data"`

@@ -192,6 +192,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 		return nil, err
 	}
 	res.Metrics = ev.Metrics
+	res.Metrics.NFE = smp.NFE
 	if err := writeJSON(out("metrics.json"), res.Metrics); err != nil {
 		return nil, err
 	}

@@ -84,6 +84,9 @@ type Options struct {
 	// the posterior mean E[x₀ | x_ε] under the model; it costs one more
 	// score evaluation.
 	Denoise bool
+	// Churn and SNoise are EDM's S_churn (0: deterministic) and S_noise
+	// (0 means 1); see EDM.
+	Churn, SNoise float64
 }
 
 func (o Options) validate() error {

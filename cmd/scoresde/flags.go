@@ -99,7 +99,7 @@ func trainFlags(fs *flag.FlagSet, c *pipeline.Config) {
 func sampleFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.IntVar(&c.Sample.N, "n", c.Sample.N, "number of samples to generate")
 	fs.IntVar(&c.Sample.Steps, "steps", c.Sample.Steps, "reverse-time steps (fixed-step samplers)")
-	fs.StringVar(&c.Sample.Method, "sampler", c.Sample.Method, "sampler: em (reverse-SDE Euler–Maruyama, the notebook's), rd (reverse diffusion), pc (predictor–corrector), ode (probability flow)")
+	fs.StringVar(&c.Sample.Method, "sampler", c.Sample.Method, "sampler: em (reverse-SDE Euler–Maruyama, the notebook's), rd (reverse diffusion), pc (predictor–corrector), ode (probability flow), edm (Karras et al.'s Heun, 2·steps−1 NFE), dpm2m (DPM-Solver++(2M), steps NFE), ancestral (Euler ancestral)")
 	fs.StringVar(&c.Sample.ODESolver, "ode-solver", c.Sample.ODESolver, "probability-flow solver: rk45 (adaptive), heun or rk4")
 	fs.IntVar(&c.Sample.CorrectorSteps, "corrector-steps", c.Sample.CorrectorSteps, "pc: Langevin corrector steps per predictor step")
 	fs.Float64Var(&c.Sample.SNR, "snr", c.Sample.SNR, "pc: corrector signal-to-noise ratio")
@@ -107,6 +107,7 @@ func sampleFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Float64Var(&c.Sample.ATol, "atol", c.Sample.ATol, "ode rk45 / likelihood: absolute tolerance")
 	fs.BoolVar(&c.Sample.Denoise, "denoise", c.Sample.Denoise, "finish with one denoising step x + std(ε)²·s(x,ε)")
 	fs.Float64Var(&c.Sample.Eps, "eps", c.Sample.Eps, "end time of sampling; negative: the SDE's default")
+	fewStepFlags(fs, c)
 }
 
 func outFlags(fs *flag.FlagSet, c *pipeline.Config) {
