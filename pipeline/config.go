@@ -112,7 +112,7 @@ func Default() Config {
 		SDE:             SDEConfig{Name: "ve", Params: sde.DefaultParams()},
 		Net:             NetConfig{Hidden: []int{50, 50, 50}},
 		Train:           tc,
-		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: sampler.DefaultCorrectorSteps, SNR: sampler.DefaultSNR, RTol: sampler.DefaultRTol, ATol: sampler.DefaultATol, Eps: -1},
+		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: sampler.DefaultCorrectorSteps, SNR: sampler.DefaultSNR, RTol: sampler.DefaultRTol, ATol: sampler.DefaultATol, Eps: -1, Churn: DefaultChurn, SNoise: 1},
 		Seed:            0,
 		Splits:          []float64{-0.5, 0, 0.5},
 		Truth:           "auto",

@@ -5,6 +5,15 @@ import (
 	"math"
 )
 
+// DefaultChurn is the edm sampler's default S_churn: a little fresh noise
+// at each step (γ = 2/N) lets the sampler correct the score's errors as the
+// reverse SDE does, where the deterministic flow (churn 0) carries them to
+// the samples. On the notebook's job at 18 steps (35 NFE), over seeds 0–4,
+// churn 0 gave W1 to the data 0.0104–0.0154 (0.0126 converged, 200 steps),
+// churn 2 0.0042–0.0090 (mean 0.0061), churn 3 0.0049–0.0091, churn 5
+// 0.0069–0.0091; at 10 steps churn 2 gave 0.0083, churn 3 0.0144.
+const DefaultChurn = 2
+
 // validateFewStep checks the options of the σ-coordinate samplers (edm,
 // dpm2m, ancestral), which end with their own denoising step.
 func validateFewStep(s SampleConfig) error {
@@ -13,8 +22,6 @@ func validateFewStep(s SampleConfig) error {
 		return fmt.Errorf("--churn must be finite and ≥ 0, got %v", s.Churn)
 	case s.SNoise < 0 || math.IsNaN(s.SNoise) || math.IsInf(s.SNoise, 0):
 		return fmt.Errorf("--s-noise must be finite and ≥ 0 (0 means 1), got %v", s.SNoise)
-	case s.Churn > 0 && s.Method != "edm":
-		return fmt.Errorf("--churn applies to the edm sampler only; add --sampler edm or drop --churn")
 	}
 	switch s.Method {
 	case "edm", "dpm2m", "ancestral":
