@@ -25,6 +25,7 @@ type DataConfig struct {
 	N         int       `json:"n"`
 	X0        []float64 `json:"x0"` // nil: the potential's own start point
 	Seed      uint64    `json:"seed"`
+	Dataset   string    `json:"dataset,omitempty"` // a 2-D toy set (package data/toy) instead of Langevin data
 }
 
 // NetConfig is the score network's architecture.
@@ -128,7 +129,10 @@ func Default() Config {
 
 // Validate names the first impossible parameter (before any work starts).
 func (c Config) Validate() error {
-	if c.Data.File == "" {
+	if err := validateDataset(c); err != nil {
+		return err
+	}
+	if c.Data.File == "" && c.Data.Dataset == "" {
 		p, _, err := langevin.ByName(c.Data.Potential)
 		if err != nil {
 			return err

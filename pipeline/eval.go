@@ -68,7 +68,7 @@ func truthFor(cfg Config, d int) (*exact.Gibbs, string, error) {
 	case "none":
 		return nil, "", nil
 	case "", "auto":
-		if cfg.Data.File != "" {
+		if cfg.Data.File != "" || cfg.Data.Dataset != "" {
 			return nil, "", nil
 		}
 		name = cfg.Data.Potential

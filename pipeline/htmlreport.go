@@ -88,6 +88,9 @@ func metricRows(m *Metrics) []report.Metric {
 		add("sliced W1", m.SlicedW1, "x", "mean over 128 random directions")
 		add("energy distance", m.Energy, "x", "")
 	}
+	if c := m.Checkerboard; c != nil {
+		rows = append(rows, report.Metric{Name: "share on the checkerboard's squares", Value: fmt.Sprintf("%.4f (data %.4f)", c.Samples, c.Data), Note: "occupied squares of the checkerboard data set"})
+	}
 	if sh := m.Shares; sh != nil {
 		for i := range sh.Data {
 			rows = append(rows, report.Metric{Name: fmt.Sprintf("well %d share", i+1),

@@ -72,6 +72,9 @@ func LoadData(cfg DataConfig) (*data.Set, error) {
 	if cfg.File != "" {
 		return readData(cfg.File)
 	}
+	if cfg.Dataset != "" {
+		return toyData(cfg)
+	}
 	p, x0, err := langevin.ByName(cfg.Potential)
 	if err != nil {
 		return nil, err

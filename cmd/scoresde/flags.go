@@ -73,6 +73,7 @@ func dataFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.IntVar(&c.Data.N, "n-data", c.Data.N, "number of Langevin states to record")
 	fs.Var(floatList{&c.Data.X0}, "x0", "Langevin start point, comma-separated; unset: the potential's own (fourwell: 0)")
 	fs.Uint64Var(&c.Data.Seed, "data-seed", c.Data.Seed, "seed of the Langevin noise")
+	toyFlags(fs, c)
 }
 
 func sdeFlags(fs *flag.FlagSet, c *pipeline.Config) {

@@ -86,7 +86,7 @@ func prepareJob(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	}
 	// A data file's scale is unknown: the notebook's eta_max is kept only
 	// when it covers the data, unless the user chose it.
-	cfg.EtaMaxAuto = cfg.Data.File != "" && !cm.set["eta-max"]
+	cfg.EtaMaxAuto = (cfg.Data.File != "" || cfg.Data.Dataset != "") && !cm.set["eta-max"]
 	ds, err := loadInput(cfg, cm)
 	if err != nil {
 		return nil, err
