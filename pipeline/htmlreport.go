@@ -70,6 +70,7 @@ func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *flo
 		}
 		r.Figures = append(r.Figures, report.Figure{Title: f.title, Caption: f.caption, PNG: b})
 	}
+	r.Figures = append(r.Figures, animationFigures(cfg.Out)...)
 	r.Notes = append(r.Notes,
 		"Distances (W1, KS) are in the data's units; lower is better. The NLL is in nats per point, lower is better.",
 		"The optimality gap is the model's DSM loss minus that of the exact minimiser over all functions (the score of the training data smoothed by the perturbation kernel), on the same fixed noise draws; it is ≥ 0 up to sampling error and equals half the weighted score error.")

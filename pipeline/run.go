@@ -208,6 +208,11 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 			return nil, err
 		}
 		res.OutFiles = append(res.OutFiles, files...)
+		anim, err := writeAnimations(cfg, s, ds, model, cfg.Seed)
+		if err != nil {
+			return nil, err
+		}
+		res.OutFiles = append(res.OutFiles, anim...)
 		tm.add("figures", start)
 	}
 
