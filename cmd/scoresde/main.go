@@ -9,6 +9,7 @@
 //	scoresde sample [flags]   sample from --model FILE, write samples
 //	scoresde eval [flags]     metrics of samples against data (and truth)
 //	scoresde bench [flags]    speed of the training step and sampler
+//	scoresde compare [flags]  every sampler at a ladder of step counts
 //
 // Run 'scoresde CMD -h' for the flags of a command.
 package main
@@ -45,6 +46,7 @@ func commands() []command {
 		{"sample", "sample from --model FILE and write samples", cmdSample},
 		{"eval", "metrics of --samples against --data and the exact target", cmdEval},
 		{"bench", "time the training step and the reverse sampler", cmdBench},
+		{"compare", "every sampler of --model FILE at a ladder of step counts: compare.csv, figure, report", cmdCompare},
 	}
 }
 
