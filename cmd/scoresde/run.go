@@ -81,6 +81,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // makes the output folder: everything that can fail on bad input, before
 // any work starts, as usage errors.
 func prepareJob(cfg *pipeline.Config, cm *common) (*data.Set, error) {
+	applyToyDefaults(cfg, cm.set)
 	if err := cfg.Validate(); err != nil {
 		return nil, usage(err)
 	}
