@@ -40,7 +40,7 @@ const (
 
 var animPalette = color.Palette{
 	color.White,
-	rgb(0xdd, 0xdd, 0xdd), // data points, grid
+	rgb(0xc8, 0xc8, 0xc8), // data points
 	rgb(0x99, 0x99, 0x99), // data density, axes
 	color.Black,           // text
 	rgb(0x1f, 0x77, 0xb4), // states
