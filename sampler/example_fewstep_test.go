@@ -25,9 +25,10 @@ func (c centred) Score(x []float64, t float64, out []float64) {
 
 // The few-step samplers on the notebook's VE SDE reach the target
 // N(0, 0.2²) in tens of score evaluations (NFE) where Euler–Maruyama uses
-// 500; Euler ancestral, first order, is still 4% low at 50 steps. (On VP, whose σ = s/m spans 0.001 to 152, the same step counts
-// leave the std 5–15% off: the schedules spend their steps over a far
-// wider range of noise levels.)
+// 500; Euler ancestral, first order, is still 4% low at 50 steps. (On VP,
+// whose σ = s/m spans 0.001 to 152, the same step counts leave the std
+// 5–15% off: the schedules spread their steps over a far wider range of
+// noise levels.)
 func ExampleEDM() {
 	s := sde.DefaultVE()
 	for _, o := range []sampler.Options{
