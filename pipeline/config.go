@@ -28,6 +28,7 @@ type DataConfig struct {
 	// PotentialExpr, when set, is V as an expression in x or x1…xd (see
 	// package potential); it replaces Potential.
 	PotentialExpr string `json:"potential_expr,omitempty"`
+	Dataset       string `json:"dataset,omitempty"` // a 2-D toy set (package data/toy) instead of Langevin data
 }
 
 // NetConfig is the score network's architecture.
@@ -46,7 +47,9 @@ type SampleConfig struct {
 	RTol           float64 `json:"rtol"`
 	ATol           float64 `json:"atol"`
 	Denoise        bool    `json:"denoise"`
-	Eps            float64 `json:"eps"` // end time; negative means the SDE's default
+	Eps            float64 `json:"eps"`     // end time; negative means the SDE's default
+	Churn          float64 `json:"churn"`   // edm: S_churn (0: deterministic)
+	SNoise         float64 `json:"s_noise"` // edm: S_noise (0 means 1)
 }
 
 // SDEConfig names the forward SDE and holds its parameters.
@@ -118,7 +121,7 @@ func Default() Config {
 		SDE:             SDEConfig{Name: "ve", Params: sde.DefaultParams()},
 		Net:             NetConfig{Hidden: []int{50, 50, 50}},
 		Train:           tc,
-		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: sampler.DefaultCorrectorSteps, SNR: sampler.DefaultSNR, RTol: sampler.DefaultRTol, ATol: sampler.DefaultATol, Eps: -1},
+		Sample:          SampleConfig{N: 10000, Steps: 500, Method: "em", ODESolver: "rk45", CorrectorSteps: sampler.DefaultCorrectorSteps, SNR: sampler.DefaultSNR, RTol: sampler.DefaultRTol, ATol: sampler.DefaultATol, Eps: -1, Churn: DefaultChurn, SNoise: 1},
 		Seed:            0,
 		Splits:          []float64{-0.5, 0, 0.5},
 		Truth:           "auto",
@@ -135,7 +138,10 @@ func Default() Config {
 // Validate names the first impossible parameter (before any work starts).
 // It does no I/O: files are checked where they are read.
 func (c Config) Validate() error {
-	if c.Data.File == "" {
+	if err := validateDataset(c); err != nil {
+		return err
+	}
+	if c.Data.File == "" && c.Data.Dataset == "" {
 		p, x0, err := dataPotential(c.Data, 0)
 		if err != nil {
 			return err
@@ -212,9 +218,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("rtol and atol must be positive, got %v and %v", s.RTol, s.ATol)
 	}
 	switch s.Method {
-	case "em", "rd", "pc", "ode":
+	case "em", "rd", "pc", "ode", "edm", "dpm2m", "ancestral":
 	default:
-		return &SettingError{Key: "sample.method", Msg: fmt.Sprintf("unknown sampler %q; choose em, rd, pc or ode", s.Method)}
+		return &SettingError{Key: "sample.method", Msg: fmt.Sprintf("unknown sampler %q; choose em, rd, pc, ode, edm, dpm2m or ancestral", s.Method)}
+	}
+	if err := validateFewStep(s); err != nil {
+		return err
 	}
 	switch s.ODESolver {
 	case "rk45", "heun", "rk4":

@@ -67,7 +67,7 @@ func truthFor(cfg Config, d int) (*exact.Gibbs, string, error) {
 	case "none":
 		return nil, "", nil
 	case "", "auto":
-		if cfg.Data.File != "" && cfg.Data.PotentialExpr == "" {
+		if (cfg.Data.File != "" && cfg.Data.PotentialExpr == "") || cfg.Data.Dataset != "" {
 			return nil, "", nil
 		}
 		name = cfg.Data.Potential

@@ -25,6 +25,7 @@ func Evaluate(cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt
 		return nil, err
 	}
 	ev := &Evaluation{Metrics: m}
+	m.Checkerboard = checkerboardShares(cfg, ds, smp)
 	g, name, err := truthFor(cfg, ds.D)
 	if err != nil {
 		return nil, err
@@ -84,6 +85,9 @@ func heldOut(cfg Config, ds *data.Set) (*data.Set, string, error) {
 	thin := data.New(0, h.D)
 	for i := 0; i < h.Len(); i += stride {
 		thin.X = append(thin.X, h.Row(i)...)
+	}
+	if cfg.Data.Dataset != "" {
+		return h, "held-out draw of " + cfg.Data.Dataset + " (independent seed)", nil
 	}
 	return thin, "held-out Langevin run (independent seed, thinned)", nil
 }

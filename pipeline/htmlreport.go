@@ -78,6 +78,7 @@ func WriteReport(path string, cfg Config, tm *Timing, m *Metrics, finalLoss *flo
 	for _, sk := range skipped {
 		r.Notes = append(r.Notes, fmt.Sprintf("Not made: %s (%s).", sk.What, sk.Reason))
 	}
+	r.Figures = append(r.Figures, animationFigures(cfg.Out)...)
 	r.Notes = append(r.Notes,
 		"Distances (W1, KS) are in the data's units; lower is better. The NLL is in nats per point, lower is better.",
 		"The optimality gap is the model's DSM loss minus that of the exact minimiser over all functions (the score of the training data smoothed by the perturbation kernel), on the same fixed noise draws; it is ≥ 0 up to sampling error and equals half the weighted score error.")
@@ -95,6 +96,9 @@ func metricRows(m *Metrics) []report.Metric {
 	} else {
 		add("sliced W1", m.SlicedW1, "x", "mean over 128 random directions")
 		add("energy distance", m.Energy, "x", "")
+	}
+	if c := m.Checkerboard; c != nil {
+		rows = append(rows, report.Metric{Name: "share on the checkerboard's squares", Value: fmt.Sprintf("%.4f (data %.4f)", c.Samples, c.Data), Note: "occupied squares of the checkerboard data set"})
 	}
 	if sh := m.Shares; sh != nil {
 		for i := range sh.Data {

@@ -127,6 +127,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 		r.cfg.SDE, s = mf.SDE, model.SDE
 	}
 	var smp *data.Set
+	nfe := 0
 	if samplesPath != "" {
 		if smp, err = readData(samplesPath); err != nil {
 			return nil, nil, inputErr(err)
@@ -146,6 +147,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 		if err := writeData(filepath.Join(cfg.Out, "samples."+cfg.Format), smp, cfg.Format); err != nil {
 			return nil, nil, err
 		}
+		nfe = res.NFE
 	}
 	r.res.Samples, r.model = smp, model
 	ev, err := r.evaluateSteps(func(ev *Evaluation) error {
@@ -163,6 +165,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 			return nil, r.res.Skipped, err
 		}
 	}
+	ev.Metrics.NFE = nfe
 	if err := writeJSON(filepath.Join(cfg.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, r.res.Skipped, err
 	}

@@ -21,6 +21,9 @@ type Shares struct {
 // to the exact target). Distances are in the data's units; lower is better.
 type Metrics struct {
 	Dim int `json:"dim"`
+	// NFE is the sampler's score evaluations per sample (0: the samples
+	// came from a file).
+	NFE int `json:"nfe,omitempty"`
 	// W1 is the Wasserstein-1 distance between samples and data (1-D), or
 	// the mean of the per-coordinate distances (d > 1).
 	W1 float64 `json:"w1_samples_data"`
@@ -31,6 +34,9 @@ type Metrics struct {
 	MarginalW1 []float64 `json:"marginal_w1,omitempty"`
 	SlicedW1   float64   `json:"sliced_w1,omitempty"`
 	Energy     float64   `json:"energy_distance,omitempty"`
+	// Checkerboard is the share of points on the checkerboard data set's
+	// occupied squares (--dataset checkerboard only).
+	Checkerboard *OnSquares `json:"checkerboard,omitempty"`
 
 	Truth      *TruthMetrics `json:"truth,omitempty"`
 	Optimality *Optimality   `json:"optimality,omitempty"`
@@ -90,6 +96,9 @@ func (m *Metrics) WriteText(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "W1 per coordinate:   %.4f (mean)  %v\n", m.W1, fmtFloats(m.MarginalW1))
 		fmt.Fprintf(w, "sliced W1:           %.4f    energy distance: %.4f\n", m.SlicedW1, m.Energy)
+	}
+	if c := m.Checkerboard; c != nil {
+		fmt.Fprintf(w, "on the checkerboard's squares: samples %.4f, data %.4f\n", c.Samples, c.Data)
 	}
 	if sh := m.Shares; sh != nil {
 		fmt.Fprintf(w, "well shares (split at %v): data %v, samples %v, max diff %.4f\n",

@@ -63,6 +63,8 @@ func expectedNFE(sc SampleConfig) int {
 	switch sc.Method {
 	case "pc":
 		n *= 1 + sc.CorrectorSteps
+	case "edm":
+		n = 2*n - 1
 	case "ode":
 		switch sc.ODESolver {
 		case "heun":

@@ -114,6 +114,9 @@ func LoadData(cfg DataConfig) (*data.Set, error) {
 	if cfg.File != "" {
 		return readData(cfg.File)
 	}
+	if cfg.Dataset != "" {
+		return toyData(cfg)
+	}
 	p, x0, err := dataPotential(cfg, 0)
 	if err != nil {
 		return nil, err
@@ -195,6 +198,7 @@ func runSteps() []step {
 		{"eval", false, (*runner).evaluate},
 		{"reweight", true, (*runner).reweight},
 		{"figures", true, (*runner).figures},
+		{"animations", true, (*runner).animations},
 		{"", false, (*runner).finish},
 	}
 }
@@ -370,6 +374,7 @@ func (r *runner) sample() error {
 // (exact target, optimality gap, likelihood), rewriting metrics.json.
 func (r *runner) evaluate() error {
 	ev, err := r.evaluateSteps(func(ev *Evaluation) error {
+		ev.Metrics.NFE = r.res.NFE
 		r.res.Metrics = ev.Metrics
 		return r.writeResults()
 	})
@@ -411,6 +416,23 @@ func (r *runner) figures() error {
 	files, err := q.runEach(r.ctx, r.skip)
 	r.res.OutFiles = append(r.res.OutFiles, files...)
 	return err
+}
+
+// animations writes forward.gif and reverse.gif.
+func (r *runner) animations() error {
+	if !r.cfg.Figures {
+		return nil
+	}
+	var files []string
+	err := interruptible(r.ctx, "animations", func() (err error) {
+		files, err = writeAnimations(r.cfg, r.sde, r.ds, r.model, r.cfg.Seed)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r.res.OutFiles = append(r.res.OutFiles, files...)
+	return nil
 }
 
 // finish writes the final timing and the report.

@@ -7,5 +7,6 @@ func samplerOptions(sc SampleConfig, keep []int) sampler.Options {
 	return sampler.Options{
 		N: sc.Steps, Keep: keep, Method: sc.Method, ODESolver: sc.ODESolver, Eps: sc.Eps,
 		CorrectorSteps: sc.CorrectorSteps, SNR: sc.SNR, RTol: sc.RTol, ATol: sc.ATol, Denoise: sc.Denoise,
+		Churn: sc.Churn, SNoise: sc.SNoise,
 	}
 }

@@ -29,7 +29,7 @@ func (c Config) ValidateData(ds *data.Set) error {
 // Validate calls it for generated data, whose dimension is the
 // potential's, ValidateData for a file.
 func (c Config) validateTruth(d int) error {
-	if c.Truth == "" || c.Truth == "none" || (c.Truth == "auto" && c.Data.File != "" && c.Data.PotentialExpr == "") {
+	if c.Truth == "" || c.Truth == "none" || (c.Truth == "auto" && ((c.Data.File != "" && c.Data.PotentialExpr == "") || c.Data.Dataset != "")) {
 		return nil
 	}
 	name := c.Truth

@@ -13,7 +13,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
-	"image/png"
 	"io"
 	"math"
 	"strconv"
@@ -65,13 +64,14 @@ type Phase struct {
 	Seconds float64
 }
 
-// Figure is a PNG image with a title and a one-line caption that says what to
-// look for in it.
+// Figure is a PNG image (or an animated GIF) with a title and a one-line
+// caption that says what to look for in it.
 type Figure struct {
 	Title   string
 	Caption string
 	Alt     string // text for screen readers and broken images; Title if empty
 	PNG     []byte
+	GIF     []byte // used instead of PNG when PNG is empty: an animation
 }
 
 // Write renders r into the file path, atomically: the file is either left
@@ -160,13 +160,11 @@ func newView(r Report) (*view, error) {
 	}
 	for i, f := range r.Figures {
 		n := i + 1
-		if len(f.PNG) == 0 {
-			return nil, fmt.Errorf("report: figure %d (%q) has no PNG data; pass the encoded image in Figure.PNG", n, f.Title)
-		}
-		cfg, err := png.DecodeConfig(bytes.NewReader(f.PNG))
+		img, mime, err := figureImage(f)
 		if err != nil {
-			return nil, fmt.Errorf("report: figure %d (%q) is not a valid PNG: %w; encode it with image/png", n, f.Title, err)
+			return nil, fmt.Errorf("report: figure %d (%q) %w", n, f.Title, err)
 		}
+		cfg := img
 		alt := f.Alt
 		if alt == "" {
 			alt = f.Title
@@ -175,7 +173,7 @@ func newView(r Report) (*view, error) {
 			ID: "fig-" + strconv.Itoa(n), N: n, Title: f.Title, Caption: f.Caption, Alt: alt,
 			// A data: URI built here from base64 text is safe by construction;
 			// html/template would otherwise refuse the data: scheme.
-			Src:   template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG)),
+			Src:   template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(imageBytes(f))),
 			Width: cfg.Width, Height: cfg.Height,
 		})
 	}

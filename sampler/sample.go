@@ -50,8 +50,14 @@ func Sample(s sde.SDE, score Score, x []float64, o Options, rng *rand.Rand) (*Re
 		return PredictorCorrector(s, score, x, o, rng)
 	case "ode":
 		return ProbabilityFlowODE(s, score, x, o)
+	case "edm":
+		return EDM(s, score, x, o, rng)
+	case "dpm2m":
+		return DPMSolver2M(s, score, x, o, rng)
+	case "ancestral":
+		return EulerAncestral(s, score, x, o, rng)
 	default:
-		return nil, fmt.Errorf("sampler: unknown method %q, want \"em\", \"rd\", \"pc\" or \"ode\"", o.Method)
+		return nil, fmt.Errorf("sampler: unknown method %q, want \"em\", \"rd\", \"pc\", \"ode\", \"edm\", \"dpm2m\" or \"ancestral\"", o.Method)
 	}
 }
 

@@ -98,6 +98,9 @@ type Options struct {
 	// Stop, when set, is asked once per step of the stochastic samplers;
 	// true ends sampling with ErrStopped (a SIGINT, say).
 	Stop func() bool
+	// Churn and SNoise are EDM's S_churn (0: deterministic) and S_noise
+	// (0 means 1); see EDM.
+	Churn, SNoise float64
 }
 
 // ErrStopped is returned when Options.Stop asked sampling to end.

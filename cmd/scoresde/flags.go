@@ -78,6 +78,7 @@ func dataFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Var(floatList{&c.Data.X0}, "x0", "Langevin start point, comma-separated; unset: the potential's own (fourwell: 0)")
 	fs.Uint64Var(&c.Data.Seed, "data-seed", c.Data.Seed, "seed of the Langevin noise")
 	potentialExprFlag(fs, c)
+	toyFlags(fs, c)
 }
 
 func sdeFlags(fs *flag.FlagSet, c *pipeline.Config) {
@@ -104,7 +105,7 @@ func trainFlags(fs *flag.FlagSet, c *pipeline.Config) {
 func sampleFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.IntVar(&c.Sample.N, "n", c.Sample.N, "number of samples to generate")
 	fs.IntVar(&c.Sample.Steps, "steps", c.Sample.Steps, "reverse-time steps (fixed-step samplers)")
-	fs.StringVar(&c.Sample.Method, "sampler", c.Sample.Method, "sampler: em (reverse-SDE Euler–Maruyama, the notebook's), rd (reverse diffusion), pc (predictor–corrector), ode (probability flow)")
+	fs.StringVar(&c.Sample.Method, "sampler", c.Sample.Method, "sampler: em (reverse-SDE Euler–Maruyama, the notebook's), rd (reverse diffusion), pc (predictor–corrector), ode (probability flow), edm (Karras et al.'s Heun, 2·steps−1 NFE), dpm2m (DPM-Solver++(2M), steps NFE), ancestral (Euler ancestral)")
 	fs.StringVar(&c.Sample.ODESolver, "ode-solver", c.Sample.ODESolver, "probability-flow solver: rk45 (adaptive), heun or rk4")
 	fs.IntVar(&c.Sample.CorrectorSteps, "corrector-steps", c.Sample.CorrectorSteps, "pc: Langevin corrector steps per predictor step")
 	fs.Float64Var(&c.Sample.SNR, "snr", c.Sample.SNR, "pc: corrector signal-to-noise ratio")
@@ -112,6 +113,7 @@ func sampleFlags(fs *flag.FlagSet, c *pipeline.Config) {
 	fs.Float64Var(&c.Sample.ATol, "atol", c.Sample.ATol, "ode rk45 / likelihood: absolute tolerance")
 	fs.BoolVar(&c.Sample.Denoise, "denoise", c.Sample.Denoise, "finish with one denoising step x ← (x + std(ε)²·s(x,ε))/m(ε), the posterior mean (m(ε) = 1 for VE)")
 	fs.Float64Var(&c.Sample.Eps, "eps", c.Sample.Eps, "end time of sampling; negative: the SDE's default")
+	fewStepFlags(fs, c)
 }
 
 func outFlags(fs *flag.FlagSet, c *pipeline.Config) {

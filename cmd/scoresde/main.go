@@ -9,6 +9,7 @@
 //	scoresde sample [flags]   sample from --model FILE, write samples
 //	scoresde eval [flags]     metrics of samples against data (and truth)
 //	scoresde bench [flags]    speed of the training step and sampler
+//	scoresde compare [flags]  every sampler at a ladder of step counts
 //
 // Run 'scoresde CMD -h' for the flags of a command.
 package main
@@ -47,6 +48,7 @@ func commands() []command {
 		{"bench", "time the training step and the reverse sampler", cmdBench},
 		{"score", "the learned score u(x, t) of --model FILE at given points", cmdScore},
 		{"export", "write a model.json as the notebook's state_dict (.safetensors, .npz)", cmdExport},
+		{"compare", "every sampler of --model FILE at a ladder of step counts: compare.csv, figure, report", cmdCompare},
 	}
 }
 

@@ -97,6 +97,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // makes the output folder: everything that can fail on bad input, before
 // any work starts, as usage errors.
 func prepareJob(ctx context.Context, cfg *pipeline.Config, cm *common) (*data.Set, error) {
+	applyToyDefaults(cfg, cm.set)
 	if err := cfg.Validate(); err != nil {
 		return nil, usage(err)
 	}
@@ -108,7 +109,7 @@ func prepareJob(ctx context.Context, cfg *pipeline.Config, cm *common) (*data.Se
 	}
 	// A data file's scale is unknown: the notebook's eta_max is kept only
 	// when it covers the data, unless the user chose it.
-	cfg.EtaMaxAuto = cfg.Data.File != "" && !cm.set["eta-max"]
+	cfg.EtaMaxAuto = (cfg.Data.File != "" || cfg.Data.Dataset != "") && !cm.set["eta-max"]
 	ds, err := loadInput(ctx, cfg, cm)
 	if err != nil {
 		return nil, err
