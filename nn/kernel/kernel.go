@@ -68,7 +68,13 @@ func Tanh32(x float32) float32 { return tanh32(x) }
 // such peak.
 func PeakGFLOPS(d time.Duration) float64 { return peakGFLOPS(d) }
 
-// Implementation names the kernels this process uses: "avx2+fma" for the
-// assembly kernels (amd64 with AVX2 and FMA, without the purego build tag)
-// or "go" for the plain Go reference. It is fixed at start-up.
+// Implementation names the kernels this process uses: "avx512" or
+// "avx2+fma" for the assembly kernels (amd64 with AVX-512F/VL, or with
+// AVX2 and FMA, without the purego build tag) or "go" for the plain Go
+// reference. It is fixed at start-up.
 func Implementation() string { return implementation() }
+
+// Note says why the kernels in use are not the widest the CPU supports
+// (the AVX-512 kernels failed their start-up self-check against the Go
+// reference, say), or is empty.
+func Note() string { return note() }
