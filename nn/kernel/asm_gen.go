@@ -89,6 +89,10 @@ const (
 	nConst
 )
 
+// flagAcc is gemmBcast's flag to continue the sums in dst (flagAcc in
+// dispatch_amd64.go).
+const flagAcc = 4
+
 func k(i int) string { return fmt.Sprintf("%s+%d(SB)", cur.consts, vb()*i) }
 
 // tanhConsts says which tanh constants live in which registers; the
@@ -188,8 +192,8 @@ func foldZ(regs ...int) {
 }
 
 // gemmBcast: dst[k*L+r] = act(init_k + Σ_j w[k*ks+j*js]·src[j*L+r]) for
-// k < nout, j < nred, r < L; init_k = bias[k] if flags&1 else 0, act =
-// tanh if flags&2.
+// k < nout, j < nred, r < L; init_k = dst[k*L+r] if flags&4, else bias[k]
+// if flags&1, else 0; act = tanh if flags&2.
 //
 // Registers: R8 L*4, R9 ks*4, R10 3*ks*4, R11 js*4, R12 nred, R13 k,
 // R14 r*4, BX bias, CX j count, SI src, DX w, DI dst, AX scratch.
@@ -308,12 +312,36 @@ func gemmBcastBody(ob, rb int, name string) {
 	acc := func(kk, j int) int { return kk*nv + j }
 	last := cur.nreg - 1
 	wAddr := []string{"(DX)", "(DX)(R9*1)", "(DX)(R9*2)", "(DX)(R10*1)", "(DX)(R9*4)"}
+	// dAddr[kk] is output kk's row in the block, after dstAddrs.
+	dAddr := []string{"(DI)", "(DI)(R8*1)", "(AX)", "(AX)(R8*1)", "(DI)(R8*4)"}
+	dstAddrs := func() {
+		p("MOVQ R13, DI")
+		p("IMULQ R8, DI")
+		p("ADDQ dst+0(FP), DI")
+		p("ADDQ R14, DI")
+		p("LEAQ (DI)(R8*2), AX")
+	}
 	p("MOVQ src+8(FP), SI")
 	p("ADDQ R14, SI")
 	p("MOVQ R13, DX")
 	p("IMULQ R9, DX")
 	p("ADDQ w+16(FP), DX")
 	p("MOVQ flags+72(FP), AX")
+	p("TESTQ $%d, AX", flagAcc)
+	p("JEQ gb_%s_noacc", name)
+	// Continue the sums in dst (an earlier call did the first inputs).
+	dstAddrs()
+	for kk := range ob {
+		for j := range nv {
+			if rb == 0 {
+				p("%s", mload(dAddr[kk], 13, acc(kk, j)))
+			} else {
+				p("VMOVUPS %d%s, %s", vb()*j, dAddr[kk], v(acc(kk, j)))
+			}
+		}
+	}
+	p("JMP gb_%s_init", name)
+	label("gb_" + name + "_noacc")
 	p("TESTQ $1, AX")
 	p("JEQ gb_%s_zero", name)
 	for kk := range ob {
@@ -369,12 +397,7 @@ func gemmBcastBody(ob, rb int, name string) {
 	p("DECQ CX")
 	p("JNE gb_%s_loop", name)
 	label("gb_" + name + "_store")
-	p("MOVQ R13, DI")
-	p("IMULQ R8, DI")
-	p("ADDQ dst+0(FP), DI")
-	p("ADDQ R14, DI")
-	p("LEAQ (DI)(R8*2), AX")
-	dAddr := []string{"(DI)", "(DI)(R8*1)", "(AX)", "(AX)(R8*1)", "(DI)(R8*4)"}
+	dstAddrs()
 	for kk := range ob {
 		for j := range nv {
 			if rb == 0 {
@@ -419,7 +442,8 @@ TEXT ·dotAcc%[1]s(SB), NOSPLIT, $0-56
 		p("SUBQ R13, R14")
 	}
 	p("XORQ DI, DI")
-	for _, ob := range []int{3, 2, 1} {
+	obs := dotOutBlocks()
+	for _, ob := range obs {
 		label(fmt.Sprintf("da_ob%d", ob))
 		p("MOVQ nout+24(FP), AX")
 		p("SUBQ DI, AX")
@@ -441,8 +465,8 @@ TEXT ·dotAcc%[1]s(SB), NOSPLIT, $0-56
 			label("da_" + v + "_next")
 		}
 		p("ADDQ $%d, DI", ob)
-		if ob == 3 {
-			p("JMP da_ob3")
+		if ob == obs[0] {
+			p("JMP da_ob%d", ob)
 		}
 		label(fmt.Sprintf("da_ob%d_next", ob))
 	}
@@ -450,21 +474,33 @@ TEXT ·dotAcc%[1]s(SB), NOSPLIT, $0-56
 	p("RET")
 }
 
+// dotOutBlocks are the output block sizes of dotAcc, tried in turn; each
+// after the first runs at most once. With 32 registers the full block is
+// 6 outputs × 4 inputs: the a rows in registers serve twice as many FMAs
+// per b vector, which streams from L2.
+func dotOutBlocks() []int {
+	if cur.nreg == 32 {
+		return []int{6, 3, 2, 1}
+	}
+	return []int{3, 2, 1}
+}
+
 // dotBody emits one ob×ib block. Accumulator (kk, ii) is register
 // kk*ib+ii. AVX2: if everything fits, a rows are in Y12-Y14, b rows in
 // Y8-Y11 and the tail mask in Y15; the 3×4 block has 12 accumulators and
 // streams b through Y15, reloading the mask for each masked load.
-// AVX-512: a rows in Z16-Z18, b rows in Z20-Z23 or streamed through Z23,
-// the mask in K1.
+// AVX-512: a rows in Z24-Z29, b rows in Z16-Z19 or streamed through Z31,
+// the mask in K1; AX points 3 a rows past BX.
 func dotBody(ob, ib int, name string) {
 	acc := func(kk, ii int) int { return kk*ib + ii }
 	stream := ob*ib > 8
-	aAddr := []string{"(BX)", "(BX)(R8*1)", "(BX)(R8*2)"}
+	aAddr := []string{"(BX)", "(BX)(R8*1)", "(BX)(R8*2)", "(AX)", "(AX)(R8*1)", "(AX)(R8*2)"}
 	bAddr := []string{"(DX)", "(DX)(R8*1)", "(DX)(R8*2)", "(DX)(R9*1)"}
 	aBase, bBase, sReg := 12, 8, 15
 	if cur.kmask {
-		aBase, bBase, sReg = 16, 20, 23
+		aBase, bBase, sReg = 24, 16, 31
 	}
+	far := ob > 3 // a rows beyond the third, addressed from AX
 	aReg := func(kk int) int { return aBase + kk }
 	bReg := func(ii int) int {
 		if stream {
@@ -478,6 +514,9 @@ func dotBody(ob, ib int, name string) {
 	p("MOVQ R11, DX")
 	p("IMULQ R8, DX")
 	p("ADDQ b+16(FP), DX")
+	if far {
+		p("LEAQ (BX)(R9*1), AX")
+	}
 	for j := range ob * ib {
 		p("%s", vzero(j))
 	}
@@ -519,6 +558,9 @@ func dotBody(ob, ib int, name string) {
 	label("da_" + name + "_loop")
 	step(false)
 	p("ADDQ $%d, BX", vb())
+	if far {
+		p("ADDQ $%d, AX", vb())
+	}
 	p("ADDQ $%d, DX", vb())
 	p("DECQ CX")
 	p("JNE da_%s_loop", name)
@@ -537,12 +579,24 @@ func dotBody(ob, ib int, name string) {
 		all = append(all, j)
 	}
 	foldZ(all...)
-	wAddr := []string{"(SI)", "(SI)(R10*1)", "(SI)(R10*2)"}
+	wAddr := []string{"(SI)", "(SI)(R10*1)", "(SI)(R10*2)", "(AX)", "(AX)(R10*1)", "(AX)(R10*2)"}
+	if far {
+		p("LEAQ (SI)(R10*2), AX")
+		p("ADDQ R10, AX")
+	}
 	if ib == 4 {
 		kk := 0
 		for ; kk+2 <= ob; kk += 2 {
 			// Rows kk, kk+1: the lanes of Y[b] become their eight sums.
 			b := acc(kk, 0)
+			if b+7 > 15 {
+				// VHADDPS reaches only Y0-Y15: move the sums down (the
+				// rows before are stored).
+				for j := range 8 {
+					p("VMOVAPS Y%d, Y%d", b+j, j)
+				}
+				b = 0
+			}
 			p("VHADDPS Y%d, Y%d, Y%d", b+1, b, b)
 			p("VHADDPS Y%d, Y%d, Y%d", b+3, b+2, b+2)
 			p("VHADDPS Y%d, Y%d, Y%d", b+5, b+4, b+4)
@@ -559,6 +613,12 @@ func dotBody(ob, ib int, name string) {
 		if kk < ob {
 			// One row: four sums.
 			b := acc(kk, 0)
+			if b+3 > 15 {
+				for j := range 4 {
+					p("VMOVAPS Y%d, Y%d", b+j, j)
+				}
+				b = 0
+			}
 			p("VHADDPS Y%d, Y%d, Y%d", b+1, b, b)
 			p("VHADDPS Y%d, Y%d, Y%d", b+3, b+2, b+2)
 			p("VHADDPS Y%d, Y%d, Y%d", b+2, b, b)

@@ -168,7 +168,38 @@ func peakAVX512(n int)
 const (
 	flagBias = 1 // gemm: start from bias[k] instead of 0
 	flagTanh = 2 // gemm: apply tanh; dpre (as 1): multiply by 1-a²
+	flagAcc  = 4 // gemm: start from dst, continuing an earlier call's sums
 )
+
+// gemmBlockBytes bounds the part of the weight matrix one gemm call
+// sweeps (nout × the inputs of a chunk): the kernel re-reads it for every
+// block of rows, so it should stay in the L2 cache. Wider layers are run
+// over chunks of the inputs, each call continuing the sums in dst; the
+// order of every sum is unchanged, so is every result.
+const gemmBlockBytes = 384 << 10
+
+// gemmBlocked is s.gemm over chunks of the nred inputs; w's element
+// (k, j) is at w[k*ks+j*js]. flags' bias applies to the first chunk and
+// its tanh to the last.
+func (s *simd) gemmBlocked(dst, src, w, bias *float32, nout, nred, L, ks, js, flags int) {
+	chunk := max(64, gemmBlockBytes/(4*nout)) &^ 3
+	if nred <= chunk+chunk/2 {
+		s.gemm(dst, src, w, bias, nout, nred, L, ks, js, flags)
+		return
+	}
+	for j := 0; j < nred; j += chunk {
+		n := min(chunk, nred-j)
+		f := flags
+		if j > 0 {
+			f = f&^flagBias | flagAcc
+		}
+		if j+n < nred {
+			f &^= flagTanh
+		}
+		s.gemm(dst, (*float32)(unsafe.Add(unsafe.Pointer(src), 4*j*L)),
+			(*float32)(unsafe.Add(unsafe.Pointer(w), 4*j*js)), bias, nout, n, L, ks, js, f)
+	}
+}
 
 // ptr is the address of s's first element, or nil, without a bounds check
 // on empty slices (the kernels never read empty slices).
@@ -194,7 +225,7 @@ func (s *simd) forward(dst, src, w, b []float32, in, out, L int, tanh bool) {
 	if tanh {
 		flags |= flagTanh
 	}
-	s.gemm(ptr(dst), ptr(src), ptr(w), ptr(b), out, in, L, in, 1, flags)
+	s.gemmBlocked(ptr(dst), ptr(src), ptr(w), ptr(b), out, in, L, in, 1, flags)
 }
 
 func backward(da, a, src, w, dw, db, dsrc []float32, in, out, L int, tanh bool) {
@@ -246,7 +277,7 @@ func (s *simd) backward(da, a, src, w, dw, db, dsrc []float32, in, out, L int, t
 	if dsrc != nil {
 		// dsrc[i,r] = Σ_o w[o*in+i]·dpre[o,r]: Forward's loop with the
 		// roles of in and out swapped and w read transposed.
-		s.gemm(ptr(dsrc), ptr(da), ptr(w), nil, in, out, L, 1, in, 0)
+		s.gemmBlocked(ptr(dsrc), ptr(da), ptr(w), nil, in, out, L, 1, in, 0)
 	}
 }
 

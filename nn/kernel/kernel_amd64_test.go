@@ -59,12 +59,13 @@ func TestDispatchPicksAssembly(t *testing.T) {
 	t.Logf("kernels: %s %s", Implementation(), Note())
 }
 
-// Awkward shapes: tiles of 1, 7, 9, 63, 250 rows leave 1–7 rows in the
-// masked tail (250 = 7·32 + 16 + 8 + 2 also uses every row-block size), and
-// widths 1, 2, 3, 50, 51 use every output- and input-block remainder.
+// Awkward shapes: tiles of 1, 7, 9, 63, 250 rows leave 1–15 rows in the
+// masked tail (250 = 7·32 + 16 + 8 + 2 = 3·64 + 32 + 16 + 10 also uses
+// every row-block size of both sets), and widths 1, 2, 3, 9, 50, 51 use
+// every output- and input-block remainder (9 = 5+4 = 6+3 for AVX-512).
 var (
 	tileLens = []int{1, 7, 8, 9, 63, 64, 250}
-	widths   = []int{1, 2, 3, 50, 51}
+	widths   = []int{1, 2, 3, 9, 50, 51}
 )
 
 // guarded returns a slice of n random values inside a larger buffer whose
@@ -551,6 +552,77 @@ func TestSIMDPeakGFLOPS(t *testing.T) {
 		t.Logf("peak %.1f GFLOP/s, gemm %.1f GFLOP/s (%.0f%%)", peak, gemm, 100*gemm/peak)
 		if peak < 0.7*gemm || peak > float64(8*s.lanes*6) {
 			t.Errorf("measured peak %.1f GFLOP/s is implausible next to a gemm at %.1f", peak, gemm)
+		}
+	})
+}
+
+// BenchmarkSIMDWide runs a hidden layer of each width on nn's tile of the
+// notebook's batch (504 rows), forward (with tanh) and backward (with the
+// tanh derivative and the input adjoint), with each kernel set in turn,
+// so that one run compares AVX2 and AVX-512 under the same conditions.
+// FLOPs count the multiply-adds as 2.
+func BenchmarkSIMDWide(b *testing.B) {
+	const L = 504
+	for _, wd := range []int{50, 128, 256, 512, 1024} {
+		for _, pass := range []string{"forward", "backward"} {
+			for _, s := range []*simd{avx2Kernels, avx512Kernels} {
+				if s == avx512Kernels && !hasAVX512 || !hasAVX2 {
+					continue
+				}
+				b.Run(fmt.Sprintf("%s/W=%d/%s", pass, wd, s.name), func(b *testing.B) {
+					rng := rand.New(rand.NewPCG(1, 1))
+					src, w, bias := randSlice(rng, wd*L), randSlice(rng, wd*wd), randSlice(rng, wd)
+					dst, a, da := make([]float32, wd*L), randSlice(rng, wd*L), randSlice(rng, wd*L)
+					dw, db, dsrc := make([]float32, wd*wd), make([]float32, wd), make([]float32, wd*L)
+					flops := 2 * wd * wd * L
+					if pass == "backward" {
+						flops *= 2
+					}
+					start := cpuTime()
+					for b.Loop() {
+						if pass == "forward" {
+							s.forward(dst, src, w, bias, wd, wd, L, true)
+						} else {
+							s.backward(da, a, src, w, dw, db, dsrc, wd, wd, L, true)
+						}
+					}
+					reportFlops(b, start, flops)
+				})
+			}
+		}
+	}
+}
+
+// TestSIMDBlockedGemmExact checks that running a wide layer over chunks of
+// its inputs (cache blocking) gives bit for bit the one-call result: each
+// sum is continued from dst in the same order.
+func TestSIMDBlockedGemmExact(t *testing.T) {
+	forEachSIMD(t, func(t *testing.T, s *simd) {
+		rng := rand.New(rand.NewPCG(21, 22))
+		const in, out, L = 1100, 700, 37
+		src, w, b := randSlice(rng, in*L), randSlice(rng, out*in), randSlice(rng, out)
+		if chunk := max(64, gemmBlockBytes/(4*out)) &^ 3; chunk*3/2 >= in {
+			t.Fatalf("a %d×%d layer is not blocked (chunks of %d inputs)", in, out, chunk)
+		}
+		for _, flags := range []int{0, flagBias, flagBias | flagTanh} {
+			got, want := make([]float32, out*L), make([]float32, out*L)
+			s.gemmBlocked(ptr(got), ptr(src), ptr(w), ptr(b), out, in, L, in, 1, flags)
+			s.gemm(ptr(want), ptr(src), ptr(w), ptr(b), out, in, L, in, 1, flags)
+			for j := range want {
+				if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+					t.Fatalf("flags %d: blocked [%d] = %g, one call %g", flags, j, got[j], want[j])
+				}
+			}
+		}
+		// Transposed, as Backward's input adjoint: 1100 outputs, 700 inputs.
+		da := randSlice(rng, out*L)
+		got, want := make([]float32, in*L), make([]float32, in*L)
+		s.gemmBlocked(ptr(got), ptr(da), ptr(w), nil, in, out, L, 1, in, 0)
+		s.gemm(ptr(want), ptr(da), ptr(w), nil, in, out, L, 1, in, 0)
+		for j := range want {
+			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+				t.Fatalf("transposed: blocked [%d] = %g, one call %g", j, got[j], want[j])
+			}
 		}
 	})
 }
