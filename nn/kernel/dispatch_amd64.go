@@ -3,7 +3,9 @@
 package kernel
 
 import (
+	"fmt"
 	"math"
+	"os"
 	"time"
 	"unsafe"
 
@@ -64,16 +66,41 @@ func choose() (*simd, string) {
 	// The assembly reads these tables; naming them here makes package
 	// initialisation fill them before the self-check runs the kernels.
 	_, _, _, _ = &avxConst, &avx512Const, &tailMask, &kTailMask
+	return pick(os.Getenv(EnvVar), hasAVX2, hasAVX512, func() error { return selfCheck(avx512Kernels) })
+}
+
+// pick is choose's decision given the environment variable's value, the
+// CPU's features and the AVX-512 self-check.
+func pick(env string, hasAVX2, hasAVX512 bool, check func() error) (*simd, string) {
 	if !hasAVX2 {
 		return nil, ""
 	}
-	if !hasAVX512 {
-		return avx2Kernels, ""
+	best, why := avx2Kernels, ""
+	if hasAVX512 {
+		if err := check(); err != nil {
+			why = "avx512 kernels failed the start-up self-check, using avx2+fma: " + err.Error()
+		} else {
+			best = avx512Kernels
+		}
 	}
-	if err := selfCheck(avx512Kernels); err != nil {
-		return avx2Kernels, "avx512 kernels failed the start-up self-check, using avx2+fma: " + err.Error()
+	switch env {
+	case "":
+		return best, why
+	case "go":
+		return nil, EnvVar + "=go"
+	case "avx2":
+		return avx2Kernels, EnvVar + "=avx2"
+	case "avx512":
+		if best != avx512Kernels {
+			if why == "" {
+				why = "this CPU lacks AVX512F/VL, using avx2+fma"
+			}
+			return best, EnvVar + "=avx512 ignored: " + why
+		}
+		return best, EnvVar + "=avx512"
+	default:
+		return best, fmt.Sprintf("%s=%q is none of go, avx2, avx512: ignored", EnvVar, env)
 	}
-	return avx512Kernels, ""
 }
 
 func implementation() string {

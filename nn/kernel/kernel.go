@@ -74,7 +74,13 @@ func PeakGFLOPS(d time.Duration) float64 { return peakGFLOPS(d) }
 // reference. It is fixed at start-up.
 func Implementation() string { return implementation() }
 
-// Note says why the kernels in use are not the widest the CPU supports
-// (the AVX-512 kernels failed their start-up self-check against the Go
-// reference, say), or is empty.
+// EnvVar names the environment variable that, read once at start-up,
+// overrides the choice of kernels: "go", "avx2" or "avx512" (where the
+// CPU has them). Results depend on the kernels (rounding), so this is how
+// a machine reproduces another's results, or how the sets are compared.
+const EnvVar = "SCORESDE_KERNELS"
+
+// Note says why the kernels in use are not simply the widest the CPU
+// supports (the AVX-512 kernels failed their start-up self-check against
+// the Go reference, or EnvVar chose), or is empty.
 func Note() string { return note() }

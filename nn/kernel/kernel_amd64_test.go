@@ -3,9 +3,12 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +47,9 @@ func TestDispatchPicksAssembly(t *testing.T) {
 	case hasAVX2:
 		want = "avx2+fma"
 	}
-	if got := Implementation(); got != want {
+	if os.Getenv(EnvVar) != "" {
+		t.Logf("%s is set: the default choice is not checked", EnvVar)
+	} else if got := Implementation(); got != want {
 		t.Errorf("Implementation() = %q on a CPU with AVX2=%v FMA=%v AVX512F=%v, want %q",
 			got, cpu.X86.HasAVX2, cpu.X86.HasFMA, cpu.X86.HasAVX512F, want)
 	}
@@ -57,6 +62,44 @@ func TestDispatchPicksAssembly(t *testing.T) {
 		t.Errorf("avx2 self-check: %v", err)
 	}
 	t.Logf("kernels: %s %s", Implementation(), Note())
+}
+
+// TestPick checks the choice of kernels: the widest the CPU has, AVX-512
+// only after its self-check passes, and the environment's override.
+func TestPick(t *testing.T) {
+	ok := func() error { return nil }
+	bad := func() error { return errors.New("forward: element 0 = 1, reference 0") }
+	for _, c := range []struct {
+		env          string
+		avx2, avx512 bool
+		check        func() error
+		want         *simd
+		note         string
+	}{
+		{"", false, false, ok, nil, ""},
+		{"avx512", false, false, ok, nil, ""},
+		{"", true, false, ok, avx2Kernels, ""},
+		{"", true, true, ok, avx512Kernels, ""},
+		{"", true, true, bad, avx2Kernels, "failed the start-up self-check"},
+		{"go", true, true, ok, nil, "=go"},
+		{"avx2", true, true, ok, avx2Kernels, "=avx2"},
+		{"avx512", true, true, ok, avx512Kernels, "=avx512"},
+		{"avx512", true, false, ok, avx2Kernels, "lacks AVX512F"},
+		{"avx512", true, true, bad, avx2Kernels, "self-check"},
+		{"sse", true, true, ok, avx512Kernels, "none of"},
+	} {
+		got, note := pick(c.env, c.avx2, c.avx512, c.check)
+		if got != c.want || !strings.Contains(note, c.note) || (c.note == "") != (note == "") {
+			name := func(s *simd) string {
+				if s == nil {
+					return "go"
+				}
+				return s.name
+			}
+			t.Errorf("env %q avx2 %v avx512 %v self-check %v: %s (%q), want %s (%q)",
+				c.env, c.avx2, c.avx512, c.check(), name(got), note, name(c.want), c.note)
+		}
+	}
 }
 
 // Awkward shapes: tiles of 1, 7, 9, 63, 250 rows leave 1–15 rows in the
