@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,6 +46,7 @@ type BenchResult struct {
 	Dim              int          `json:"dim"`
 	Hidden           []int        `json:"hidden"`
 	StepMS           float64      `json:"train_step_ms"`
+	StepMedianMS     float64      `json:"train_step_median_ms"` // over epochs
 	StepGFLOPS       float64      `json:"train_step_gflops"`
 	FLOPPerStep      float64      `json:"flop_per_step"`
 	PeakGFLOPS       float64      `json:"peak_gflops"`
@@ -116,10 +118,21 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 		return nil, err
 	}
 	start := time.Now()
-	if err := tr.Run(ctx, 1+epochs, nil); err != nil {
+	// Each epoch's time too: the median step, as PyTorch's bench_scale.py
+	// reports it, is steadier on a shared machine than the mean.
+	epochMS := make([]float64, 0, epochs)
+	last := start
+	if err := tr.Run(ctx, 1+epochs, func(*train.State) error {
+		now := time.Now()
+		epochMS = append(epochMS, now.Sub(last).Seconds()*1e3/float64(per))
+		last = now
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	res.StepMS = time.Since(start).Seconds() * 1e3 / float64(epochs*per)
+	slices.Sort(epochMS)
+	res.StepMedianMS = epochMS[len(epochMS)/2]
 	res.StepGFLOPS = res.FLOPPerStep / (res.StepMS * 1e6)
 	res.FloorShare = res.StepGFLOPS / res.PeakGFLOPS
 
@@ -193,6 +206,7 @@ func (r *BenchResult) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "network: %d→%v→%d (data dimension %d)\n", r.Dim+1, r.Hidden, r.Dim, r.Dim)
 	fmt.Fprintf(w, "training step (batch, data handling, Adam): %8.3f ms  %6.1f GFLOP/s  %4.0f%% of the %s %.0f GFLOP/s peak\n",
 		r.StepMS, r.StepGFLOPS, 100*r.FloorShare, r.PeakSource, r.PeakGFLOPS)
+	fmt.Fprintf(w, "training step, median over epochs:          %8.3f ms\n", r.StepMedianMS)
 	fmt.Fprintf(w, "forward pass, %7d rows:                  %8.3f ms\n", r.ForwardRows, r.ForwardMS)
 	fmt.Fprintf(w, "reverse-sampling step, 10,000 points:       %8.3f ms  (%.0f samples/s at 500 steps)\n", r.SampleStepMS, r.SamplesPerSecond)
 	if len(r.PerKernel) > 0 {
