@@ -644,7 +644,7 @@ func TestSIMDBlockedGemmExact(t *testing.T) {
 		rng := rand.New(rand.NewPCG(21, 22))
 		const in, out, L = 1100, 700, 37
 		src, w, b := randSlice(rng, in*L), randSlice(rng, out*in), randSlice(rng, out)
-		if chunk := max(64, gemmBlockBytes/(4*out)) &^ 3; chunk*3/2 >= in {
+		if chunk := gemmChunk(out); chunk*3/2 >= in {
 			t.Fatalf("a %d×%d layer is not blocked (chunks of %d inputs)", in, out, chunk)
 		}
 		for _, flags := range []int{0, flagBias, flagBias | flagTanh} {
