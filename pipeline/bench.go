@@ -181,11 +181,11 @@ func measurePeak(cores int) float64 {
 	rates := make([]float64, cores)
 	var wg sync.WaitGroup
 	for i := range rates {
-		// The best of twenty short windows: a shared machine's pauses
-		// would otherwise pull the peak, and every share, down.
+		// The best of a hundred 1-ms windows: a shared machine's pauses
+		// would otherwise pull the peak down, and every share up.
 		wg.Go(func() {
-			for range 20 {
-				rates[i] = max(rates[i], kernel.PeakGFLOPS(10*time.Millisecond))
+			for range 100 {
+				rates[i] = max(rates[i], kernel.PeakGFLOPS(time.Millisecond))
 			}
 		})
 	}

@@ -15,8 +15,9 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// The tests in this file compare the assembly kernels with the plain Go
-// reference directly, whatever the dispatcher picked.
+// The tests in this file compare each assembly kernel set (AVX2 and, where
+// the CPU has it, AVX-512) with the plain Go reference directly, whatever
+// the dispatcher picked.
 
 // forEachSIMD runs f as a subtest on each assembly kernel set, whatever
 // the dispatcher picked; a set this CPU cannot run is skipped with the
@@ -359,7 +360,7 @@ func TestSIMDAdamMatchesReference(t *testing.T) {
 	})
 }
 
-// TestTanhAVX2Accuracy checks the vectorised tanh against math.Tanh with
+// TestSIMDTanhAccuracy checks the vectorised tanh against math.Tanh with
 // the same dense sweep as TestTanhAccuracy does for the scalar reference.
 func TestSIMDTanhAccuracy(t *testing.T) {
 	forEachSIMD(t, func(t *testing.T, s *simd) {
@@ -482,9 +483,9 @@ func TestSIMDForwardTanhMatchesTanh(t *testing.T) {
 	})
 }
 
-// TestAVX2RowsIndependent checks that a row's Forward output and input
-// adjoint do not depend on where the row sits in the tile (full 24-row
-// blocks, 8-row blocks or the masked tail) or on the tile length: each is
+// TestSIMDRowsIndependent checks that a row's Forward output and input
+// adjoint do not depend on where the row sits in the tile (a full block
+// of 4 vectors, a narrower one or the masked tail) or on the tile length: each is
 // the same sequence of operations on the row's values. So a point's
 // network output does not depend on the batch it is evaluated in.
 func TestSIMDRowsIndependent(t *testing.T) {
@@ -521,7 +522,7 @@ func TestSIMDRowsIndependent(t *testing.T) {
 	})
 }
 
-// TestAVX2EmptyShapes checks zero sizes against the reference (to float32
+// TestSIMDEmptyShapes checks zero sizes against the reference (to float32
 // rounding: a few terms at most, |values| ≤ 5, so 1e-6 absolute is ample).
 func TestSIMDEmptyShapes(t *testing.T) {
 	forEachSIMD(t, func(t *testing.T, s *simd) {
