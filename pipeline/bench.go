@@ -24,7 +24,7 @@ type BenchConfig struct {
 	Dim         int // data dimension: the network maps dim+1 inputs (x, t) to dim outputs
 	Batch       int
 	Steps       int // training steps to time
-	Samples     int // points in the reverse-sampling benchmark
+	Samples     int // points in the forward-pass and reverse-sampling benchmarks
 	SampleSteps int
 	// PeakGFLOPS is the machine's float32 peak used for the FLOP-floor
 	// share; 0 measures it (kernel.PeakGFLOPS on every core at once) or,
@@ -77,7 +77,8 @@ func flopsPerRow(widths []int) (fwd, bwd float64) {
 }
 
 // Bench times a training step (data handling and Adam included), a forward
-// pass over 10,000 rows and a reverse-sampling step.
+// pass and a reverse-sampling step over bc.Samples points, and each kernel
+// of the step on one core.
 func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, error) {
 	if bc.Dim < 1 {
 		bc.Dim = 1
@@ -208,7 +209,7 @@ func (r *BenchResult) WriteText(w io.Writer) {
 		r.StepMS, r.StepGFLOPS, 100*r.FloorShare, r.PeakSource, r.PeakGFLOPS)
 	fmt.Fprintf(w, "training step, median over epochs:          %8.3f ms\n", r.StepMedianMS)
 	fmt.Fprintf(w, "forward pass, %7d rows:                  %8.3f ms\n", r.ForwardRows, r.ForwardMS)
-	fmt.Fprintf(w, "reverse-sampling step, 10,000 points:       %8.3f ms  (%.0f samples/s at 500 steps)\n", r.SampleStepMS, r.SamplesPerSecond)
+	fmt.Fprintf(w, "reverse-sampling step, %7d points:        %8.3f ms  (%.0f samples/s at 500 steps)\n", r.ForwardRows, r.SampleStepMS, r.SamplesPerSecond)
 	if len(r.PerKernel) > 0 {
 		fmt.Fprintf(w, "kernels on one core, on the step's shapes (%s):\n", r.Kernels)
 		for _, k := range r.PerKernel {
