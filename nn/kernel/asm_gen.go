@@ -11,6 +11,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"log"
 
@@ -922,6 +923,8 @@ TEXT ·peak%[1]s(SB), NOSPLIT, $0-8
 }
 
 func main() {
+	dst := flag.String("o", "kernel_amd64.s", "output file")
+	flag.Parse()
 	for _, s := range []isa{avx2, avx512} {
 		cur = s
 		gemmBcast()
@@ -932,7 +935,7 @@ func main() {
 		addSlice()
 		peakLoop()
 	}
-	if err := out.WriteFile("kernel_amd64.s"); err != nil {
+	if err := out.WriteFile(*dst); err != nil {
 		log.Fatal(err)
 	}
 }
