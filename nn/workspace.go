@@ -12,7 +12,8 @@ import (
 
 // TileRows is the most batch rows processed as one unit of work. A batch
 // of n rows is cut into ceil(n/TileRows) tiles (at least two for n > 64)
-// of equal length, rounded up to a multiple of 8 (the vector width), the
+// of equal length, rounded up to a multiple of 8 (AVX2's vector width;
+// AVX-512 runs a 504-row tile as 31½ vectors, the half masked), the
 // last one shorter (see Tiling). The cut depends on n alone, never on GOMAXPROCS, so that the
 // order of every floating-point sum (within a tile, then across tiles in
 // tile order) and hence every result is the same whatever the

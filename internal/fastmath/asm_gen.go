@@ -1,8 +1,9 @@
 //go:build ignore
 
 // asm_gen writes exp_amd64.s, the AVX2+FMA kernels of ExpSlice and
-// GaussSums. Both evaluate e^x four lanes at a time with the same
-// instructions (expCore), and both interleave several independent blocks
+// GaussSums, and ExpSlice's AVX-512 kernel (the same lane operations on
+// eight lanes). The AVX2 ones evaluate e^x four lanes at a time with the
+// same instructions (expCore, eight lanes: expCoreZ), and all interleave several independent blocks
 // of four so that their long dependency chains overlap; written out by
 // hand the copies would drift apart.
 //
@@ -54,6 +55,28 @@ func expCore(r, k, w int) []string {
 	e("VPMOVSXDQ X%d, Y%d", k, k)
 	e("VPSLLQ $52, Y%d, Y%d", k, k)
 	e("VPADDQ Y%d, Y%d, Y%d", k, w, w)
+	return s
+}
+
+// expCoreZ is expCore for eight lanes in Z registers (AVX-512F), with
+// the same operations in the same order, so that each lane's result is
+// bit for bit expCore's; the constants are broadcast from the first lane
+// of their gaussConst entries.
+func expCoreZ(r, k, w int) []string {
+	var s []string
+	e := func(format string, args ...any) { s = append(s, fmt.Sprintf(format, args...)) }
+	e("VMULPD.BCST %s, Z%d, Z%d", gc(cLog2E), r, k)
+	e("VRNDSCALEPD $0, Z%d, Z%d", k, k)
+	e("VFNMADD231PD.BCST %s, Z%d, Z%d", gc(cLn2Hi), k, r)
+	e("VFNMADD231PD.BCST %s, Z%d, Z%d", gc(cLn2Lo), k, r)
+	e("VBROADCASTSD %s, Z%d", gc(cTaylor), w)
+	for i := 1; i < 14; i++ {
+		e("VFMADD213PD.BCST %s, Z%d, Z%d", gc(cTaylor+i), r, w)
+	}
+	e("VCVTPD2DQ Z%d, Y%d", k, k)
+	e("VPMOVSXDQ Y%d, Z%d", k, k)
+	e("VPSLLQ $52, Z%d, Z%d", k, k)
+	e("VPADDQ Z%d, Z%d, Z%d", k, w, w)
 	return s
 }
 
@@ -122,6 +145,60 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-32
 	p("RET")
 }
 
+// expSliceZ is expSlice for AVX-512: blocks of eight lanes, four an
+// iteration, the out-of-range lanes gathered in K2.
+func expSliceZ() {
+	out.Text(`
+// func expAVX512(dst, src *float64, n int) (outside int)
+// n is a positive multiple of 8; see asm_gen.go.
+TEXT ·expAVX512(SB), NOSPLIT, $0-32
+`)
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ n+16(FP), CX")
+	p("SHRQ $3, CX")
+	p("KXORB K2, K2, K2")
+	label("ez_many")
+	p("CMPQ CX, $4")
+	p("JLT ez_one")
+	var blocks [][]string
+	for j := range 4 {
+		blocks = append(blocks, expBlockZ(j, 64*j))
+	}
+	out.Interleave(blocks...)
+	p("ADDQ $256, SI")
+	p("ADDQ $256, DI")
+	p("SUBQ $4, CX")
+	p("JMP ez_many")
+	label("ez_one")
+	p("TESTQ CX, CX")
+	p("JEQ ez_done")
+	out.Interleave(expBlockZ(0, 0))
+	p("ADDQ $64, SI")
+	p("ADDQ $64, DI")
+	p("DECQ CX")
+	p("JMP ez_one")
+	label("ez_done")
+	p("KMOVB K2, AX")
+	p("MOVQ AX, outside+24(FP)")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// expBlockZ is one block of expSliceZ: registers r, k, w as in expSlice,
+// mask register K3+j for the block's range check.
+func expBlockZ(j, off int) []string {
+	r, k, w, m := 3*j, 3*j+1, 3*j+2, 3+j
+	s := []string{
+		fmt.Sprintf("VMOVUPD %d(SI), Z%d", off, r),
+		fmt.Sprintf("VPANDQ.BCST ·expSliceConst+0(SB), Z%d, Z%d", r, k),
+		fmt.Sprintf("VCMPPD.BCST $0x16, ·expSliceConst+32(SB), Z%d, K%d", k, m), // NLE_UQ: |x| > limit or NaN
+		fmt.Sprintf("KORB K%d, K2, K2", m),
+	}
+	s = append(s, expCoreZ(r, k, w)...)
+	return append(s, fmt.Sprintf("VMOVUPD Z%d, %d(DI)", w, off))
+}
+
 // gaussSums: Σ w_j and Σ w_j·u_j with u_j = q − m·x_j and w_j =
 // e^max(−inv·u_j² − shift, −expLimit). Three blocks an iteration (5.0
 // rather than 3.3 ns a term here); the weights are still added to the
@@ -175,6 +252,7 @@ TEXT ·gaussSumsAVX2(SB), NOSPLIT, $0-64
 
 func main() {
 	expSlice()
+	expSliceZ()
 	gaussSums()
 	if err := out.WriteFile("exp_amd64.s"); err != nil {
 		log.Fatal(err)

@@ -4,7 +4,8 @@ import "math"
 
 // ExpSlice sets dst[i] = Exp(src[i]) for every i < len(src); dst must be
 // at least as long and may be src itself. On amd64 with AVX2 and FMA it
-// computes four values at a time, each within 2 ulps of e^x (Exp's own
+// computes four values at a time (eight with AVX-512, bit for bit the
+// same results), each within 2 ulps of e^x (Exp's own
 // bound is 1.5), about three times as fast as calling Exp in a loop, which
 // is what it does elsewhere. Arguments beyond ±700, NaN and ±Inf get
 // Exp's results.

@@ -8,6 +8,8 @@ import "time"
 
 func implementation() string { return "go" }
 
+func note() string { return "" }
+
 func forward(dst, src, w, b []float32, in, out, L int, tanh bool) {
 	forwardRef(dst, src, w, b, in, out, L, tanh)
 }

@@ -68,7 +68,19 @@ func Tanh32(x float32) float32 { return tanh32(x) }
 // such peak.
 func PeakGFLOPS(d time.Duration) float64 { return peakGFLOPS(d) }
 
-// Implementation names the kernels this process uses: "avx2+fma" for the
-// assembly kernels (amd64 with AVX2 and FMA, without the purego build tag)
-// or "go" for the plain Go reference. It is fixed at start-up.
+// Implementation names the kernels this process uses: "avx512" or
+// "avx2+fma" for the assembly kernels (amd64 with AVX-512F/VL, or with
+// AVX2 and FMA, without the purego build tag) or "go" for the plain Go
+// reference. It is fixed at start-up.
 func Implementation() string { return implementation() }
+
+// EnvVar names the environment variable that, read once at start-up,
+// overrides the choice of kernels: "go", "avx2" or "avx512" (where the
+// CPU has them). Results depend on the kernels (rounding), so this is how
+// a machine reproduces another's results, or how the sets are compared.
+const EnvVar = "SCORESDE_KERNELS"
+
+// Note says why the kernels in use are not simply the widest the CPU
+// supports (the AVX-512 kernels failed their start-up self-check against
+// the Go reference, or EnvVar chose), or is empty.
+func Note() string { return note() }

@@ -33,26 +33,27 @@ func pageEnd(t *testing.T, rng *rand.Rand, n int) []float32 {
 	return s
 }
 
-func TestAVX2NoOverread(t *testing.T) {
-	needAVX2(t)
-	rng := rand.New(rand.NewPCG(15, 16))
-	for _, L := range []int{1, 7, 9, 63, 250} {
-		for _, in := range []int{1, 3, 50, 51} {
-			for _, out := range []int{1, 3, 50, 51} {
-				t.Run(fmt.Sprintf("L=%d/in=%d/out=%d", L, in, out), func(t *testing.T) {
-					src, w, b := pageEnd(t, rng, in*L), pageEnd(t, rng, out*in), pageEnd(t, rng, out)
-					dst := pageEnd(t, rng, out*L)
-					forwardAVX2(dst, src, w, b, in, out, L, true)
-					a, dsrc := pageEnd(t, rng, out*L), pageEnd(t, rng, in*L)
-					dw, db := pageEnd(t, rng, out*in), pageEnd(t, rng, out)
-					backwardAVX2(dst, a, src, w, dw, db, dsrc, in, out, L, true)
-					backwardAVX2(dst, a, src, w, dw, db, dsrc, in, out, L, false)
-				})
+func TestSIMDNoOverread(t *testing.T) {
+	forEachSIMD(t, func(t *testing.T, s *simd) {
+		rng := rand.New(rand.NewPCG(15, 16))
+		for _, L := range []int{1, 7, 9, 63, 250} {
+			for _, in := range []int{1, 3, 50, 51} {
+				for _, out := range []int{1, 3, 50, 51} {
+					t.Run(fmt.Sprintf("L=%d/in=%d/out=%d", L, in, out), func(t *testing.T) {
+						src, w, b := pageEnd(t, rng, in*L), pageEnd(t, rng, out*in), pageEnd(t, rng, out)
+						dst := pageEnd(t, rng, out*L)
+						s.forward(dst, src, w, b, in, out, L, true)
+						a, dsrc := pageEnd(t, rng, out*L), pageEnd(t, rng, in*L)
+						dw, db := pageEnd(t, rng, out*in), pageEnd(t, rng, out)
+						s.backward(dst, a, src, w, dw, db, dsrc, in, out, L, true)
+						s.backward(dst, a, src, w, dw, db, dsrc, in, out, L, false)
+					})
+				}
 			}
 		}
-	}
-	for _, n := range []int{1, 7, 8, 9, 37, 5301} {
-		adamAVX2Slices(pageEnd(t, rng, n), pageEnd(t, rng, n), pageEnd(t, rng, n), pageEnd(t, rng, n), 0.9, 0.999, 1e-8, 1e-3, 1)
-		tanhAVX2Slices(pageEnd(t, rng, n), pageEnd(t, rng, n))
-	}
+		for _, n := range []int{1, 7, 8, 9, 37, 5301} {
+			s.adam(pageEnd(t, rng, n), pageEnd(t, rng, n), pageEnd(t, rng, n), pageEnd(t, rng, n), 0.9, 0.999, 1e-8, 1e-3, 1)
+			s.tanh(pageEnd(t, rng, n), pageEnd(t, rng, n))
+		}
+	})
 }
