@@ -51,28 +51,10 @@ type BenchResult struct {
 	SamplesPerSecond float64      `json:"samples_per_s_500_steps"`
 }
 
-// flopsPerRow counts multiply-adds as 2 FLOPs: forward Σ 2·in·out; the
-// backward pass does the weight gradient (same) and the input gradient
-// (same, except for the first layer, whose input needs none).
-func flopsPerRow(widths []int) (fwd, bwd float64) {
-	for l := 0; l+1 < len(widths); l++ {
-		mac := float64(widths[l] * widths[l+1])
-		fwd += 2 * mac
-		bwd += 2 * mac
-		if l > 0 {
-			bwd += 2 * mac
-		}
-	}
-	return fwd, bwd
-}
-
 // Bench times a training step (data handling and Adam included), a forward
 // pass over 10,000 rows and a reverse-sampling step.
 func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, error) {
 	res := &BenchResult{Machine: sysinfo.Collect(), Kernels: kernel.Implementation()}
-	widths := append(append([]int{2}, bc.Hidden...), 1)
-	fwd, bwd := flopsPerRow(widths)
-	res.FLOPPerStep = float64(bc.Batch) * (fwd + bwd)
 	res.PeakGFLOPS, res.PeakSource = bc.PeakGFLOPS, "given"
 	if res.PeakGFLOPS == 0 {
 		res.PeakGFLOPS, res.PeakSource = measurePeak(min(res.Machine.GOMAXPROCS, res.Machine.NProc)), "measured"
@@ -90,6 +72,8 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 	if err != nil {
 		return nil, err
 	}
+	fwd, bwd := net.FLOPsPerRow()
+	res.FLOPPerStep = float64(bc.Batch) * (fwd + bwd)
 	tc := train.DefaultConfig()
 	tc.BatchSize = bc.Batch
 	st := &train.State{Net: net, RNG: rand.NewPCG(2, 2)}

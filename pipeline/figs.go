@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"scoresde/data"
+	"scoresde/exact"
 	"scoresde/figures"
 	"scoresde/sampler"
 	"scoresde/sde"
@@ -200,13 +201,9 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		// data per point: evaluate it with the drawing.
 		q.addFirst("fig9_score_error", func(p string) error {
 			_, _, us := scoreGrid(opt, dlo, dhi, s.T())
-			e := make([]float64, len(u))
-			for j, tj := range t {
-				sd := s.Std(tj)
-				for i := range x {
-					k := j*len(x) + i
-					e[k] = sd * math.Abs(u[k]-us[k])
-				}
+			e, err := exact.ScoreErrorField(s, t, len(x), u, us)
+			if err != nil {
+				return err
 			}
 			return figures.HeatMap(p, figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e})
 		})
@@ -230,9 +227,11 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		})
 	}
 	g := ev.Gibbs
+	sx, sf := stats.ECDF(smp)
+	dx, df := stats.ECDF(ds.X)
 	cdf := []figures.Series{
-		{Label: "samples", X: sortedCopy(smp), Y: ecdfY(len(smp)), Dashed: true},
-		{Label: "data", X: sortedCopy(ds.X), Y: ecdfY(ds.Len())},
+		{Label: "samples", X: sx, Y: sf, Dashed: true},
+		{Label: "data", X: dx, Y: df},
 	}
 	if g == nil {
 		q.add("fig12_cdf", func(p string) error { return figures.Line(p, "cumulative distribution", "x", "F(x)", cdf...) })
@@ -248,11 +247,11 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		}
 		gc[i] = g.CDF(x)
 	}
-	fs, err := freeEnergyKDE(smp, xs, g.Beta())
+	fs, err := stats.FreeEnergyKDE(smp, xs, g.Beta())
 	if err != nil {
 		return err
 	}
-	fd, err := freeEnergyKDE(ds.X, xs, g.Beta())
+	fd, err := stats.FreeEnergyKDE(ds.X, xs, g.Beta())
 	if err != nil {
 		return err
 	}
@@ -291,13 +290,4 @@ func finite(s figures.Series) figures.Series {
 	}
 	s.X, s.Y = x, y
 	return s
-}
-
-// ecdfY is i/n for the sorted sample's empirical CDF.
-func ecdfY(n int) []float64 {
-	y := make([]float64, n)
-	for i := range y {
-		y[i] = float64(i+1) / float64(n)
-	}
-	return y
 }

@@ -31,7 +31,7 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	}
 	model := &Model{Net: net, SDE: s, Warp: sde.NewTimeWarp(s, minTime(cfg, s))}
 	if cfg.Center {
-		model.Shift = Mean(ds)
+		model.Shift = ds.Mean()
 	}
 	start := time.Now()
 	trained, err := Train(ctx, cfg, s, model.Centre(ds, 0), net, opt)

@@ -136,18 +136,6 @@ func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options)
 	return res, nil
 }
 
-// Mean is the per-coordinate mean of ds.
-func Mean(ds *data.Set) []float64 {
-	mu := make([]float64, ds.D)
-	n := ds.Len()
-	for i := range n {
-		for j, v := range ds.Row(i) {
-			mu[j] += v / float64(n)
-		}
-	}
-	return mu
-}
-
 const modelFormat = "scoresde-model/1"
 
 // ModelFile is model.json: the SDE the network was trained for, the shift

@@ -153,7 +153,7 @@ func Run(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*Result, e
 	}
 	var shift []float64
 	if cfg.Center {
-		shift = Mean(ds)
+		shift = ds.Mean()
 	}
 	warp := sde.NewTimeWarp(s, minTime(cfg, s))
 	untrained := &Model{Net: net.Clone(), SDE: s, Shift: shift, Warp: warp}

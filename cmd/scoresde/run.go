@@ -110,7 +110,7 @@ func loadInput(cfg *pipeline.Config, cm *common) (*data.Set, error) {
 	if err := ds.Validate(); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
-	if err := pipeline.CheckSpread(ds); err != nil {
+	if err := ds.CheckSpread(); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
 	note, err := pipeline.FitToData(cfg, ds)
