@@ -117,8 +117,7 @@ func loadMask(bytesReg, tmp string, reg int) {
 // R14 r*4, BX bias, CX j count, SI src, DX w, DI dst, AX scratch.
 // Y0-Y11 accumulators. The full 3-output × 4-vector block keeps its three
 // weight broadcasts in Y12-Y14 and streams the src vectors through Y15
-// (3 broadcasts per 12 FMAs; the 4×3 block it replaced needed 4, and ran
-// 3% slower here). Narrower blocks hold up to 3 src vectors in Y12-Y14
+// (3 broadcasts per 12 FMAs; the 4×3 block it replaced needed 4). Narrower blocks hold up to 3 src vectors in Y12-Y14
 // and broadcast into Y15; masked blocks keep the row mask in Y13.
 //
 // gemmRowBlocks and gemmOutBlocks are the block sizes tried in turn: rows
