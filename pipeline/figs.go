@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"gonum.org/v1/gonum/floats"
+
 	"scoresde/data"
 	"scoresde/exact"
 	"scoresde/figures"
@@ -32,21 +34,12 @@ func scoreGrid(score sampler.Score, lo, hi, T float64) (x, t, u []float64) {
 }
 
 // dataRange is the smallest and largest coordinate of the data.
-func dataRange(ds *data.Set) (float64, float64) {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range ds.X {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return lo, hi
-}
+func dataRange(ds *data.Set) (float64, float64) { return floats.Min(ds.X), floats.Max(ds.X) }
 
 // plotRange is the notebook's [−2, 2], widened to the data when needed.
 func plotRange(ds *data.Set) (float64, float64) {
-	lo, hi := -2.0, 2.0
-	for _, v := range ds.X {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return lo, hi
+	lo, hi := dataRange(ds)
+	return min(lo, -2), max(hi, 2)
 }
 
 // drawQueue collects figures to draw: what needs the model (which is
@@ -271,13 +264,7 @@ var lineColors = []color.Color{
 	color.RGBA{R: 44, G: 160, B: 44, A: 255}, color.RGBA{R: 214, G: 39, B: 40, A: 255},
 }
 
-func scaled(v []float64, f float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = f * x
-	}
-	return out
-}
+func scaled(v []float64, f float64) []float64 { return floats.ScaleTo(make([]float64, len(v)), f, v) }
 
 // finite keeps the points of s where F(x) is defined: the free energy is
 // +∞ (NaN here) where a density is negligible.
