@@ -44,7 +44,9 @@ func TestSampleMetrics1D(t *testing.T) {
 	ds, smp := data.New(400, 1), data.New(400, 1)
 	for i := range ds.X {
 		ds.X[i] = rng.NormFloat64()
-		smp.X[i] = 0.5*rng.NormFloat64() + 0.4
+		// Narrow samples: the largest share error is in [0, 0.5), not in
+		// the first interval.
+		smp.X[i] = 0.25*rng.NormFloat64() + 0.25
 	}
 	splits := []float64{-0.5, 0, 0.5}
 	m, err := sampleMetrics(ds, smp, splits)
@@ -69,6 +71,9 @@ func TestSampleMetrics1D(t *testing.T) {
 			t.Errorf("share %d: data %v samples %v, want %v and %v", k, m.Shares.Data[k], m.Shares.Samples[k], wantD[k], wantS[k])
 		}
 		maxDiff = max(maxDiff, math.Abs(wantD[k]-wantS[k]))
+	}
+	if first := math.Abs(wantD[0] - wantS[0]); !(maxDiff > first+0.1) {
+		t.Fatalf("the largest share error %v is not clear of the first interval's %v: the test cannot see a sum over too few", maxDiff, first)
 	}
 	if math.Abs(m.Shares.MaxAbsDiff-maxDiff) > 1e-12 || !slices.Equal(m.Shares.Splits, splits) {
 		t.Errorf("max diff %v splits %v, want %v and %v", m.Shares.MaxAbsDiff, m.Shares.Splits, maxDiff, splits)
