@@ -159,7 +159,10 @@ func cross(o, a, b [2]float64) float64 {
 
 // calipers is the largest squared distance between vertices of the convex
 // polygon h (counter-clockwise), by rotating calipers: for each edge the
-// farthest vertex advances monotonically around the polygon.
+// vertex farthest from its line advances monotonically around the polygon.
+// Every vertex the caliper passes, and the one after where it stops, is
+// compared with both ends of the edge: with parallel edges two vertices
+// tie for farthest, and rounding may stop the caliper before either.
 func calipers(h [][2]float64) float64 {
 	d2 := func(a, b [2]float64) float64 {
 		dx, dy := a[0]-b[0], a[1]-b[1]
@@ -171,13 +174,17 @@ func calipers(h [][2]float64) float64 {
 	case 2:
 		return d2(h[0], h[1])
 	}
+	n := len(h)
 	best, j := 0.0, 1
 	for i := range h {
-		a, b := h[i], h[(i+1)%len(h)]
-		for cross(a, b, h[(j+1)%len(h)]) > cross(a, b, h[j]) {
-			j = (j + 1) % len(h)
-		}
+		a, b := h[i], h[(i+1)%n]
 		best = max(best, d2(a, h[j]), d2(b, h[j]))
+		for cross(a, b, h[(j+1)%n]) > cross(a, b, h[j]) {
+			j = (j + 1) % n
+			best = max(best, d2(a, h[j]), d2(b, h[j]))
+		}
+		next := h[(j+1)%n]
+		best = max(best, d2(a, next), d2(b, next))
 	}
 	return best
 }

@@ -91,6 +91,23 @@ func TestDiameterPolygon(t *testing.T) {
 	}
 }
 
+// Small sets on an integer grid are full of collinear points and
+// parallel hull edges, where rotating calipers meet ties (an earlier
+// version missed the diameter of {(1,3), (5,5), (5,4), (1,2)}).
+func TestDiameterGridSets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for k := range 30000 {
+		n := 2 + rng.IntN(12)
+		s := New(n, 2)
+		for i := range s.X {
+			s.X[i] = float64(rng.IntN(7)) * 0.3
+		}
+		if got, want := s.Diameter(), bruteDiameter(s); math.Abs(got-want) > 1e-12*max(1, want) {
+			t.Fatalf("set %d %v: diameter %v, want %v", k, s.X, got, want)
+		}
+	}
+}
+
 // Data near 1e200 (squares overflow) and near the float64 limit
 // (differences overflow) give the diameter, not +Inf.
 func TestDiameterNoOverflow(t *testing.T) {
