@@ -11,9 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"gonum.org/v1/gonum/mat"
-
 	"scoresde/data"
 )
 
@@ -28,12 +25,12 @@ type npyHeader struct {
 	shape   []int
 }
 
-// readNPY reads a 1-D (d = 1) or 2-D (n×d) float32 or float64 array.
-//
-// The header is parsed and checked here, and npyio then decodes the data
-// behind a canonical header rebuilt from it: npyio's own header parser
-// assumes numpy's exact key order and layout and panics on some damaged
-// or merely reordered headers.
+// readNPY reads a 1-D (d = 1) or 2-D (n×d) float32 or float64 array. The
+// header is parsed and checked here, the values decoded with
+// encoding/binary: the format is simple enough that a reader that names
+// every problem in the user's terms costs less than a dependency's, whose
+// header parser assumed numpy's exact key order and panicked on some
+// damaged headers.
 func readNPY(r io.Reader) (*data.Set, error) {
 	br := bufio.NewReader(r)
 	h, err := readNPYHeader(br)
@@ -92,32 +89,27 @@ func readNPY(r io.Reader) (*data.Set, error) {
 	return s, nil
 }
 
-// decodeNPY decodes n float32 or float64 values with npyio.
+// decodeNPY decodes n float32 or float64 values (esize 4 or 8 bytes) in
+// the byte order descr names: '<' little, '>' big, '=' the machine's.
 func decodeNPY(descr string, esize, n int, raw []byte) ([]float64, error) {
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }\n", descr, n)
-	var hdr bytes.Buffer
-	hdr.Write(npyMagic)
-	hdr.Write([]byte{2, 0})
-	binary.Write(&hdr, binary.LittleEndian, uint32(len(dict)))
-	hdr.WriteString(dict)
-	rr, err := npy.NewReader(io.MultiReader(&hdr, bytes.NewReader(raw)))
-	if err != nil {
-		return nil, fmt.Errorf("decoding .npy data: %w", err)
+	var order binary.ByteOrder = binary.LittleEndian
+	switch descr[0] {
+	case '>':
+		order = binary.BigEndian
+	case '=':
+		order = binary.NativeEndian
 	}
-	if esize == 8 {
-		var v []float64
-		if err := rr.Read(&v); err != nil {
-			return nil, fmt.Errorf("decoding .npy data: %w", err)
+	if len(raw) < n*esize {
+		return nil, fmt.Errorf("decoding .npy data: %d bytes for %d values of %d bytes", len(raw), n, esize)
+	}
+	v := make([]float64, n)
+	for i := range v {
+		b := raw[i*esize : (i+1)*esize]
+		if esize == 8 {
+			v[i] = math.Float64frombits(order.Uint64(b))
+		} else {
+			v[i] = float64(math.Float32frombits(order.Uint32(b)))
 		}
-		return v, nil
-	}
-	var v32 []float32
-	if err := rr.Read(&v32); err != nil {
-		return nil, fmt.Errorf("decoding .npy data: %w", err)
-	}
-	v := make([]float64, len(v32))
-	for i, x := range v32 {
-		v[i] = float64(x)
 	}
 	return v, nil
 }
@@ -321,9 +313,30 @@ func shapeString(shape []int) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-// writeNPY writes s as an n×d little-endian float64 array in C order.
+// writeNPY writes s as an n×d little-endian float64 array in C order, as
+// numpy.save does: format version 1.0, the header padded with spaces and
+// ended by a newline so that the data start at a multiple of 64 bytes.
 func writeNPY(w io.Writer, s *data.Set) error {
-	return npy.Write(w, mat.NewDense(s.Len(), s.D, s.X))
+	dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }", s.Len(), s.D)
+	pad := 64 - (len(npyMagic)+4+len(dict)+1)%64
+	if pad == 64 {
+		pad = 0
+	}
+	hlen := len(dict) + pad + 1
+	if hlen > math.MaxUint16 {
+		return fmt.Errorf("writing .npy: header of %d bytes", hlen)
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(npyMagic)
+	bw.Write([]byte{1, 0, byte(hlen), byte(hlen >> 8)})
+	bw.WriteString(dict)
+	bw.WriteString(strings.Repeat(" ", pad) + "\n")
+	var b [8]byte
+	for _, v := range s.X {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+		bw.Write(b[:])
+	}
+	return bw.Flush()
 }
 
 // pyDict keeps the dictionary's pairs in order; duplicates are rejected.

@@ -17,11 +17,11 @@ import (
 // last one shorter (see Tiling). The cut depends on n alone, never on GOMAXPROCS, so that the
 // order of every floating-point sum (within a tile, then across tiles in
 // tile order) and hence every result is the same whatever the
-// parallelism. 512 rather than 256: the weight-gradient kernel reduces its
-// sums once per tile, which cost 8% of its time at 256 rows, and the
-// training step ran 2.5% faster; the notebook's batch of 2000 still makes
-// 4 tiles, enough for 4 cores. Equal tiles (504, 504, 504, 488 rather than
-// 512, 512, 512, 464) keep two cores' shares within 16 rows.
+// parallelism. 512 rather than 256 because the weight-gradient kernel
+// reduces its sums once per tile (docs/performance.md); the notebook's
+// batch of 2000 still makes 4 tiles, enough for 4 cores. Equal tiles
+// (504, 504, 504, 488 rather than 512, 512, 512, 464) keep two cores'
+// shares within 16 rows.
 const TileRows = 512
 
 // Tiling returns how a batch of n rows is cut: tile k is rows
@@ -145,8 +145,8 @@ func (m *MLP) NewWorkspace(maxRows int) *Workspace {
 	}
 	e.zeros = make([]float32, width)
 	e.tileLoss = make([]float64, nTiles)
-	// More workers than processors only adds switching (GOMAXPROCS=4 on
-	// 2 cores made a training step 18% slower); results do not depend on it.
+	// More workers than processors only adds switching
+	// (docs/performance.md); results do not depend on it.
 	e.nWorkers = max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU(), nTiles))
 	e.scratch = make([]scratch, e.nWorkers)
 	for w := range e.scratch {

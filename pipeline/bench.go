@@ -61,21 +61,6 @@ type BenchResult struct {
 	PerKernel []KernelRate `json:"per_kernel"`
 }
 
-// flopsPerRow counts multiply-adds as 2 FLOPs: forward Σ 2·in·out; the
-// backward pass does the weight gradient (same) and the input gradient
-// (same, except for the first layer, whose input needs none).
-func flopsPerRow(widths []int) (fwd, bwd float64) {
-	for l := 0; l+1 < len(widths); l++ {
-		mac := float64(widths[l] * widths[l+1])
-		fwd += 2 * mac
-		bwd += 2 * mac
-		if l > 0 {
-			bwd += 2 * mac
-		}
-	}
-	return fwd, bwd
-}
-
 // Bench times a training step (data handling and Adam included), a forward
 // pass and a reverse-sampling step over bc.Samples points, and each kernel
 // of the step on one core.
@@ -85,9 +70,6 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 	}
 	res := &BenchResult{Machine: sysinfo.Collect(), Kernels: kernel.Implementation(), KernelNote: kernel.Note(),
 		Dim: bc.Dim, Hidden: bc.Hidden}
-	widths := append(append([]int{bc.Dim + 1}, bc.Hidden...), bc.Dim)
-	fwd, bwd := flopsPerRow(widths)
-	res.FLOPPerStep = float64(bc.Batch) * (fwd + bwd)
 	res.PeakGFLOPS, res.PeakSource = bc.PeakGFLOPS, "given"
 	if res.PeakGFLOPS == 0 {
 		res.PeakGFLOPS, res.PeakSource = measurePeak(min(res.Machine.GOMAXPROCS, res.Machine.NProc)), "measured"
@@ -105,6 +87,8 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 	if err != nil {
 		return nil, err
 	}
+	fwd, bwd := net.FLOPsPerRow()
+	res.FLOPPerStep = float64(bc.Batch) * (fwd + bwd)
 	tc := train.DefaultConfig()
 	tc.BatchSize = bc.Batch
 	st := &train.State{Net: net, RNG: rand.NewPCG(2, 2)}
@@ -162,6 +146,7 @@ func Bench(ctx context.Context, bc BenchConfig, w io.Writer) (*BenchResult, erro
 	} else {
 		corePeak = measurePeak(1)
 	}
+	widths := append(append([]int{bc.Dim + 1}, bc.Hidden...), bc.Dim)
 	res.PerKernel = kernelRates(widths, bc.Batch, corePeak)
 
 	x := make([]float64, bc.Samples*bc.Dim)

@@ -15,7 +15,9 @@ func TestBenchDim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fwd, bwd := flopsPerRow([]int{4, 8, 9, 3})
+	// Widths 4→8→9→3: forward 2·(32+72+27) FLOP; backward twice that
+	// without the first layer's input gradient.
+	fwd, bwd := 2.0*(4*8+8*9+9*3), 2.0*(4*8+2*8*9+2*9*3)
 	if res.Dim != 3 || res.FLOPPerStep != 100*(fwd+bwd) || res.ForwardRows != 200 {
 		t.Errorf("dim %d, %g FLOP a step (want %g), forward over %d rows", res.Dim, res.FLOPPerStep, 100*(fwd+bwd), res.ForwardRows)
 	}

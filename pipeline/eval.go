@@ -3,14 +3,11 @@ package pipeline
 import (
 	"fmt"
 	"io"
-	"math"
-	"sort"
 
 	"scoresde/data"
 	"scoresde/exact"
 	"scoresde/sampler"
 	"scoresde/sde"
-	"scoresde/stats"
 )
 
 // TruthMetrics compares samples and data with the exact Gibbs density
@@ -107,13 +104,9 @@ func truthMetrics(g *exact.Gibbs, name string, ds, smp *data.Set, splits []float
 		return nil, err
 	}
 	if len(splits) > 0 {
-		prev := 0.0
-		for _, s := range splits {
-			c := g.CDF(s)
-			tm.Shares = append(tm.Shares, c-prev)
-			prev = c
+		if tm.Shares, err = g.Shares(splits); err != nil {
+			return nil, err
 		}
-		tm.Shares = append(tm.Shares, 1-prev)
 	}
 	return tm, nil
 }
@@ -152,33 +145,6 @@ func optimality(p *exact.LossProbe, model sampler.Score) (*Optimality, error) {
 		Gap: gap.Mean, GapStdErr: gap.StdErr, LossModel: lm.Mean, LossOpt: lo.Mean,
 		ScoreError: se.Mean, ScoreErrorStdErr: se.StdErr, Times: p.Times, ScoreErrorByTime: se.PerTime,
 	}, nil
-}
-
-// sortedCopy returns x sorted, for CDF plots.
-func sortedCopy(x []float64) []float64 {
-	c := append([]float64(nil), x...)
-	sort.Float64s(c)
-	return c
-}
-
-// freeEnergyKDE is −ln p̂(x)/β from a KDE, NaN where p̂ is negligible.
-func freeEnergyKDE(x, grid []float64, beta float64) ([]float64, error) {
-	bw, err := stats.ScottBandwidth(x)
-	if err != nil {
-		return nil, err
-	}
-	p, err := stats.KDEAt(x, grid, 0.3*bw)
-	if err != nil {
-		return nil, err
-	}
-	f := make([]float64, len(p))
-	for i, v := range p {
-		f[i] = math.NaN()
-		if v > 1e-3 {
-			f[i] = -math.Log(v) / beta
-		}
-	}
-	return f, nil
 }
 
 // WriteText prints the truth and optimality lines of the summary.

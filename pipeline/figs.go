@@ -10,7 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"gonum.org/v1/gonum/floats"
+
 	"scoresde/data"
+	"scoresde/exact"
 	"scoresde/figures"
 	"scoresde/sampler"
 	"scoresde/sde"
@@ -41,21 +44,12 @@ func gridStart(s sde.SDE) float64 {
 }
 
 // dataRange is the smallest and largest coordinate of the data.
-func dataRange(ds *data.Set) (float64, float64) {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range ds.X {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return lo, hi
-}
+func dataRange(ds *data.Set) (float64, float64) { return floats.Min(ds.X), floats.Max(ds.X) }
 
 // plotRange is the notebook's [−2, 2], widened to the data when needed.
 func plotRange(ds *data.Set) (float64, float64) {
-	lo, hi := -2.0, 2.0
-	for _, v := range ds.X {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return lo, hi
+	lo, hi := dataRange(ds)
+	return min(lo, -2), max(hi, 2)
 }
 
 // drawQueue collects figures to draw: what needs the model (which is
@@ -223,13 +217,9 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		opt9, opt10 := optFor(), optFor()
 		q.addFirst("fig9_score_error", func(p string) error {
 			_, _, us := scoreGrid(opt9, s, dlo, dhi)
-			e := make([]float64, len(u))
-			for j, tj := range t {
-				sd := s.Std(tj)
-				for i := range x {
-					k := j*len(x) + i
-					e[k] = sd * math.Abs(u[k]-us[k])
-				}
+			e, err := exact.ScoreErrorField(s, t, len(x), u, us)
+			if err != nil {
+				return err
 			}
 			return figures.HeatMap(p, figures.Heat{Title: "weighted score error s(t)·|u − u*| over the data's range", XLabel: "x", YLabel: "t", X: x, Y: t, Z: e})
 		})
@@ -253,9 +243,11 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		})
 	}
 	g := ev.Gibbs
+	sx, sf := stats.ECDF(smp)
+	dx, df := stats.ECDF(ds.X)
 	cdf := []figures.Series{
-		{Label: "samples", X: sortedCopy(smp), Y: ecdfY(len(smp)), Dashed: true},
-		{Label: "data", X: sortedCopy(ds.X), Y: ecdfY(ds.Len())},
+		{Label: "samples", X: sx, Y: sf, Dashed: true},
+		{Label: "data", X: dx, Y: df},
 	}
 	if g == nil {
 		q.add("fig12_cdf", func(p string) error { return figures.Line(p, "cumulative distribution", "x", "F(x)", cdf...) })
@@ -271,11 +263,11 @@ func exactFigures(q *drawQueue, s sde.SDE, ds *data.Set, smp []float64, model sa
 		}
 		gc[i] = g.CDF(x)
 	}
-	fs, err := freeEnergyKDE(smp, xs, g.Beta())
+	fs, err := stats.FreeEnergyKDE(smp, xs, g.Beta())
 	if err != nil {
 		return err
 	}
-	fd, err := freeEnergyKDE(ds.X, xs, g.Beta())
+	fd, err := stats.FreeEnergyKDE(ds.X, xs, g.Beta())
 	if err != nil {
 		return err
 	}
@@ -295,13 +287,7 @@ var lineColors = []color.Color{
 	color.RGBA{R: 44, G: 160, B: 44, A: 255}, color.RGBA{R: 214, G: 39, B: 40, A: 255},
 }
 
-func scaled(v []float64, f float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = f * x
-	}
-	return out
-}
+func scaled(v []float64, f float64) []float64 { return floats.ScaleTo(make([]float64, len(v)), f, v) }
 
 // finite keeps the points of s where F(x) is defined: the free energy is
 // +∞ (NaN here) where a density is negligible.
@@ -314,13 +300,4 @@ func finite(s figures.Series) figures.Series {
 	}
 	s.X, s.Y = x, y
 	return s
-}
-
-// ecdfY is i/n for the sorted sample's empirical CDF.
-func ecdfY(n int) []float64 {
-	y := make([]float64, n)
-	for i := range y {
-		y[i] = float64(i+1) / float64(n)
-	}
-	return y
 }

@@ -27,7 +27,7 @@ func TrainJob(ctx context.Context, cfg Config, ds *data.Set, opt Options) (*trai
 	if err != nil {
 		return nil, nil, err
 	}
-	checkCoverage(opt.Progress, ds, s)
+	warnCoverage(opt.Progress, ds, s)
 	net, err := nn.New(ds.D+1, ds.D, cfg.Net.Hidden, rngFor(cfg.Seed, streamInit))
 	if err != nil {
 		return nil, nil, err

@@ -5,6 +5,9 @@ import (
 	"io"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
+
 	"scoresde/data"
 	"scoresde/stats"
 )
@@ -67,9 +70,7 @@ func sampleMetrics(ds, smp *data.Set, splits []float64) (*Metrics, error) {
 			if sh.Samples, err = stats.MassShares(smp.X, splits); err != nil {
 				return nil, err
 			}
-			for i := range sh.Data {
-				sh.MaxAbsDiff = math.Max(sh.MaxAbsDiff, math.Abs(sh.Data[i]-sh.Samples[i]))
-			}
+			sh.MaxAbsDiff = floats.Distance(sh.Data, sh.Samples, math.Inf(1))
 			m.Shares = sh
 		}
 		return m, nil
@@ -77,9 +78,7 @@ func sampleMetrics(ds, smp *data.Set, splits []float64) (*Metrics, error) {
 	if m.MarginalW1, err = stats.MarginalW1(smp.X, ds.X, ds.D); err != nil {
 		return nil, err
 	}
-	for _, v := range m.MarginalW1 {
-		m.W1 += v / float64(ds.D)
-	}
+	m.W1 = stat.Mean(m.MarginalW1, nil)
 	if m.SlicedW1, err = stats.SlicedW1(smp.X, ds.X, ds.D, 128, 1); err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ type Model struct {
 func newModel(cfg Config, s sde.SDE, net *nn.MLP, ds *data.Set) (*Model, error) {
 	var shift []float64
 	if cfg.Center {
-		shift = Mean(ds)
+		shift = ds.Mean()
 	}
 	pre, err := train.NewPrecond(cfg.Train, s, centreAt(ds, s, 0, shift))
 	if err != nil {
@@ -109,18 +109,6 @@ func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options)
 	bar.Finish(res.NFE, "")
 	sampler.UnshiftResult(res, m.SDE, m.Shift)
 	return res, nil
-}
-
-// Mean is the per-coordinate mean of ds.
-func Mean(ds *data.Set) []float64 {
-	mu := make([]float64, ds.D)
-	n := ds.Len()
-	for i := range n {
-		for j, v := range ds.Row(i) {
-			mu[j] += v / float64(n)
-		}
-	}
-	return mu
 }
 
 const modelFormat = "scoresde-model/1"

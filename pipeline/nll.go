@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"io"
-	"math"
 
 	"scoresde/data"
 	"scoresde/progress"
@@ -38,16 +37,7 @@ func likelihood(model *Model, x *data.Set, on string, sc SampleConfig, opt Optio
 		return nil, fmt.Errorf("likelihood: %w", err)
 	}
 	bar.Finish(r.NFE, "")
-	n := len(r.PerPoint)
-	v := 0.0
-	for _, p := range r.PerPoint {
-		v += (p - r.Mean) * (p - r.Mean)
-	}
-	se := 0.0
-	if n > 1 {
-		se = math.Sqrt(v / float64(n*(n-1)))
-	}
-	return &NLL{Mean: r.Mean, PerDim: r.MeanPerDim, StdErr: se, N: n, NFE: r.NFE, On: on}, nil
+	return &NLL{Mean: r.Mean, PerDim: r.MeanPerDim, StdErr: r.StdErr(), N: len(r.PerPoint), NFE: r.NFE, On: on}, nil
 }
 
 // WriteText prints the likelihood line of the summary.

@@ -72,25 +72,6 @@ func TestTwoDimensionalMixtureWeights(t *testing.T) {
 	}
 }
 
-func TestDiameter(t *testing.T) {
-	ds, _ := data.FromRows([][]float64{{0, 0}, {3, 4}, {1, 1}})
-	if d := Diameter(ds); d != 5 {
-		t.Errorf("diameter %v, want 5", d)
-	}
-	one := &data.Set{D: 1, X: []float64{-1, 2.5, 0}}
-	if d := Diameter(one); d != 3.5 {
-		t.Errorf("1-D diameter %v, want 3.5", d)
-	}
-}
-
-func TestFlopsPerRowMatchesIssueCount(t *testing.T) {
-	// The notebook's net at batch 2000: 20.6 MFLOP forward, 40.8 backward.
-	fwd, bwd := flopsPerRow([]int{2, 50, 50, 50, 1})
-	if f, b := 2000*fwd/1e6, 2000*bwd/1e6; math.Abs(f-20.6) > 0.05 || math.Abs(b-40.8) > 0.05 {
-		t.Errorf("forward %.2f, backward %.2f MFLOP; want 20.6 and 40.8", f, b)
-	}
-}
-
 func TestValidateRejects(t *testing.T) {
 	bad := map[string]func(*Config){
 		"eta":      func(c *Config) { c.SDE.EtaMin = 3 },

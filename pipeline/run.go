@@ -306,7 +306,7 @@ func (r *runner) loadData() error {
 		return inputErr(err)
 	}
 	r.sde = s
-	checkCoverage(r.opt.Progress, r.ds, s)
+	warnCoverage(r.opt.Progress, r.ds, s)
 	return writeData(r.out("dataset."+r.cfg.Format), r.ds, r.cfg.Format)
 }
 

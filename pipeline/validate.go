@@ -3,7 +3,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"scoresde/data"
@@ -77,24 +76,6 @@ func (c Config) MemoryNeed(d int) float64 {
 	rows := float64(c.Train.BatchSize) + float64(min(c.Sample.N, 1<<16))
 	points := 3*float64(c.Data.N) + float64(c.Sample.N)*float64(2+2*len(FigureTimes))
 	return params*(4*copies+checkpoint) + rows*width*4*3 + points*float64(d)*8
-}
-
-// coverageSlack is how far the data's diameter may exceed η_max before
-// warnCoverage speaks. Song & Ermon's η_max ≥ diameter is a rule of
-// thumb: the notebook's own setting (diameter 2.17, η_max 2) reaches
-// W1 0.0065 to its data, so a warning there on every default run is noise.
-const coverageSlack = 1.25
-
-// checkCoverage warns (through warnCoverage) when the VE prior falls
-// clearly short of the data.
-func checkCoverage(w io.Writer, ds *data.Set, s sde.SDE) {
-	ve, ok := s.(sde.VE)
-	if !ok || w == nil {
-		return
-	}
-	if Diameter(ds) > coverageSlack*ve.EtaMax {
-		warnCoverage(w, ds, s)
-	}
 }
 
 // validatePC checks the predictor–corrector's Langevin step factor

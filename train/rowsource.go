@@ -36,9 +36,8 @@ func (g *rowSource) Uint64() uint64 {
 
 // shuffle permutes p uniformly (Fisher–Yates) with draws from a SplitMix64
 // stream started at seed. It does what rand.Shuffle does without a call
-// through an interface and a closure per swap: 99 rather than 125 µs for
-// the 10,000 indices the training loop shuffles, serially, every five
-// steps.
+// through an interface and a closure per swap, since the training loop
+// shuffles serially every epoch (docs/performance.md).
 func shuffle(p []int, seed uint64) {
 	g := rowSource{s: seed}
 	for i := len(p) - 1; i > 0; i-- {
@@ -68,8 +67,8 @@ func (g *rowSource) Float64() float64 { return float64(g.Uint64()>>11) * 0x1p-53
 // of Marsaglia and Tsang ("The ziggurat method for generating random
 // variables", J. Stat. Softw. 5(8), 2000), 128 layers, as math/rand's
 // NormFloat64 does, but a slice at a time with the generator's state in a
-// register rather than one call through an interface per draw (3 rather
-// than 11 ns a draw). One draw picks a layer (7 bits) and a signed
+// register rather than one call through an interface per draw
+// (docs/performance.md). One draw picks a layer (7 bits) and a signed
 // abscissa (32 bits); 99% of draws land inside their layer's rectangle,
 // and normalSlow handles the rest.
 func (g *rowSource) fillNormal(dst []float32) {

@@ -184,7 +184,7 @@ func loadInput(ctx context.Context, cfg *pipeline.Config, cm *common) (*data.Set
 	if err := pipeline.CheckPotential(*cfg, ds); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
-	if err := pipeline.CheckSpread(ds); err != nil {
+	if err := ds.CheckSpread(); err != nil {
 		return nil, usage(fmt.Errorf("%s: %v", src, err))
 	}
 	note, err := pipeline.FitToData(cfg, ds)

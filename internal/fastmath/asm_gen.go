@@ -107,8 +107,7 @@ func loop(name string, nb int, body func(j, off int) []string, step func(bytes i
 }
 
 // expSlice: dst[i] = e^src[i]. Four blocks an iteration: one or two
-// chains at a time left the FMA units waiting (3.6 and 3.1 rather than
-// 2.5 ns a value here). Per block three registers: r (x, then the reduced
+// chains at a time left the FMA units waiting (docs/performance.md). Per block three registers: r (x, then the reduced
 // argument), k (first the range check, then k and the bits of 2^k) and
 // the result; Y14 gathers the lanes outside [−expLimit, expLimit] (or
 // NaN), whose results the caller redoes.
@@ -200,8 +199,8 @@ func expBlockZ(j, off int) []string {
 }
 
 // gaussSums: Σ w_j and Σ w_j·u_j with u_j = q − m·x_j and w_j =
-// e^max(−inv·u_j² − shift, −expLimit). Three blocks an iteration (5.0
-// rather than 3.3 ns a term here); the weights are still added to the
+// e^max(−inv·u_j² − shift, −expLimit). Three blocks an iteration, to
+// keep the FMA units busy (docs/performance.md); the weights are still added to the
 // sums block by block in order, so the result does not depend on the
 // interleaving. Registers: Y6 q, Y7 m, Y8 inv, Y9 shift, Y12 sum, Y13
 // moment; per block three (Y0-Y2, Y3-Y5, Y10 Y11 Y14): x, then e and r;
