@@ -192,7 +192,7 @@ func EvalJob(ctx context.Context, cfg Config, ds *data.Set, samplesPath, modelPa
 			}
 			_, err = q.runEach(ctx, r.skip)
 			return err
-		}})
+		}, nil})
 		if err != nil {
 			return nil, r.res.Skipped, err
 		}

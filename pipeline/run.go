@@ -185,23 +185,26 @@ type step struct {
 	name     string // its entry in timing.json; "" is not timed
 	optional bool
 	run      func(*runner) error
+	on       func(Config) bool // nil: always; false skips the phase untimed
 }
 
 // runSteps lists Run's phases in order; a new phase is a new entry.
 func runSteps() []step {
 	return []step{
-		{"", false, (*runner).claimOut},
-		{"data", false, (*runner).loadData},
-		{"forward", true, (*runner).forward},
-		{"train", false, (*runner).train},
-		{"sample", false, (*runner).sample},
-		{"eval", false, (*runner).evaluate},
-		{"reweight", true, (*runner).reweight},
-		{"figures", true, (*runner).figures},
-		{"animations", true, (*runner).animations},
-		{"", false, (*runner).finish},
+		{"", false, (*runner).claimOut, nil},
+		{"data", false, (*runner).loadData, nil},
+		{"forward", true, (*runner).forward, figuresOn},
+		{"train", false, (*runner).train, nil},
+		{"sample", false, (*runner).sample, nil},
+		{"eval", false, (*runner).evaluate, nil},
+		{"reweight", true, (*runner).reweight, func(c Config) bool { return c.Reweight.On }},
+		{"figures", true, (*runner).figures, figuresOn},
+		{"animations", true, (*runner).animations, figuresOn},
+		{"", false, (*runner).finish, nil},
 	}
 }
+
+func figuresOn(c Config) bool { return c.Figures }
 
 // runner is one Run's state, filled in phase by phase.
 type runner struct {
@@ -223,6 +226,9 @@ type runner struct {
 // do runs one phase: timed, interruptible, and for optional phases a
 // failure is noted and skipped.
 func (r *runner) do(st step) error {
+	if st.on != nil && !st.on(r.cfg) {
+		return nil
+	}
 	if r.ctx.Err() != nil {
 		return interrupted(r.ctx, "before "+phaseName(st))
 	}

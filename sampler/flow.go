@@ -153,20 +153,7 @@ func Likelihood(s sde.SDE, score ScoreDiv, x []float64, o Options) (*NLLResult, 
 	}
 	y0 := make([]float64, nx+np)
 	copy(y0, x)
-	div := make([]float64, np)
-	f := func(t float64, y, dy []float64) {
-		score.ScoreDiv(y[:nx], t, dy[:nx], div)
-		a, g := s.DriftCoef(t), s.Diffusion(t)
-		h := 0.5 * g * g
-		for j := range nx {
-			dy[j] = a*y[j] - h*dy[j]
-		}
-		da := float64(d) * a
-		for p := range np {
-			dy[nx+p] = da - h*div[p]
-		}
-	}
-	y, nfe, err := integrate(f, y0, eps, s.T(), o, nil)
+	y, nfe, err := integrate(augmentedFlow(s, score, nx), y0, eps, s.T(), o, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sampler: likelihood ODE: %w", err)
 	}
@@ -182,4 +169,28 @@ func Likelihood(s sde.SDE, score ScoreDiv, x []float64, o Options) (*NLLResult, 
 	res.Mean /= float64(np)
 	res.MeanPerDim = res.Mean / float64(d)
 	return res, nil
+}
+
+// augmentedFlow is the probability-flow ODE of the nx coordinates of a
+// batch together with the log-density change δ of each point,
+//
+//	dx/dt = a(t)x − ½g(t)² s(x, t),   dδ/dt = d·a(t) − ½g(t)² ∇ₓ·s(x, t),
+//
+// on the state (x, δ) of length nx + nx/d.
+func augmentedFlow(s sde.SDE, score ScoreDiv, nx int) ode.Func {
+	d := score.Dim()
+	np := nx / d
+	div := make([]float64, np)
+	return func(t float64, y, dy []float64) {
+		score.ScoreDiv(y[:nx], t, dy[:nx], div)
+		a, g := s.DriftCoef(t), s.Diffusion(t)
+		h := 0.5 * g * g
+		for j := range nx {
+			dy[j] = a*y[j] - h*dy[j]
+		}
+		da := float64(d) * a
+		for p := range np {
+			dy[nx+p] = da - h*div[p]
+		}
+	}
 }

@@ -50,20 +50,7 @@ func ProbabilityFlowLogP(s sde.SDE, score ScoreDiv, x []float64, o Options) (*Fl
 	}
 	y0 := make([]float64, nx+np)
 	copy(y0, x)
-	div := make([]float64, np)
-	f := func(t float64, y, dy []float64) {
-		score.ScoreDiv(y[:nx], t, dy[:nx], div)
-		a, g := s.DriftCoef(t), s.Diffusion(t)
-		h := 0.5 * g * g
-		for j := range nx {
-			dy[j] = a*y[j] - h*dy[j]
-		}
-		da := float64(d) * a
-		for p := range np {
-			dy[nx+p] = da - h*div[p]
-		}
-	}
-	y, nfe, err := integrate(f, y0, s.T(), eps, o, nil)
+	y, nfe, err := integrate(augmentedFlow(s, score, nx), y0, s.T(), eps, o, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sampler: probability-flow ODE with log-density: %w", err)
 	}
