@@ -89,7 +89,8 @@ func run(readme string, epochs int, bench bool, only int) error {
 		}
 		return s + ".*\n"
 	}
-	common := []string{"-q"}
+	// No -q: it would hide the summary; progress bars go to stderr, kept apart.
+	var common []string
 	if epochs > 0 {
 		common = append(common, "--epochs", strconv.Itoa(epochs))
 	}
@@ -123,7 +124,7 @@ func run(readme string, epochs int, bench bool, only int) error {
 		fmt.Fprintf(os.Stderr, "readmenumbers: comparison %d of %d: %s\n", k+1, only, strings.Join(c.args, " "))
 		dir := filepath.Join(tmp, fmt.Sprintf("cmp%d", k))
 		args := append(append([]string{"run", "--out", dir, "--figures=false"}, common...), c.args...)
-		sum, err := runTool(bin, args)
+		_, err := runTool(bin, args)
 		if err != nil {
 			rows = append(rows, fmt.Sprintf("| %s | failed: %s | | | | |", c.label, oneLine(err)))
 			continue
@@ -137,8 +138,8 @@ func run(readme string, epochs int, bench bool, only int) error {
 			return err
 		}
 		nfe, share, nll := "", "", ""
-		if m := nfeRE.FindStringSubmatch(sum); m != nil {
-			nfe = m[1]
+		if mt.NFE > 0 {
+			nfe = strconv.Itoa(mt.NFE)
 		}
 		if mt.Shares != nil {
 			share = fmt.Sprintf("%.4f", mt.Shares.MaxAbsDiff)
@@ -223,8 +224,6 @@ func runTool(bin string, args []string) (string, error) {
 	return out.String(), nil
 }
 
-// nfeRE finds the score evaluations a sample in a run's summary.
-var nfeRE = regexp.MustCompile(`\((\d+) score evaluations per sample\)`)
 
 func readJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
