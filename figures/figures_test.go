@@ -308,3 +308,26 @@ func TestNotebookRange(t *testing.T) {
 		}
 	}
 }
+
+// A stray sample far from the rest does not set the 2-D plot range: the
+// data's range and the central 99% of the samples do.
+func TestBounds2DIgnoresStraySamples(t *testing.T) {
+	data := []float64{-1, -2, 1, 2}
+	var smp []float64
+	for i := range 1000 {
+		v := float64(i%11)/10 - 0.5
+		smp = append(smp, v, -v)
+	}
+	smp = append(smp, 241, -56)
+	xr, yr := bounds2D(data, smp, 0.25)
+	if xr != [2]float64{-1.5, 1.5} || yr != [2]float64{-3, 3} {
+		t.Errorf("range %v × %v, want the data's [-1 1] × [-2 2] widened by a quarter", xr, yr)
+	}
+	wide := []float64{-3, 0, 3, 0}
+	for range 300 {
+		wide = append(wide, -3, 0, 3, 0)
+	}
+	if xr, _ := bounds2D(data, wide, 0.25); xr != [2]float64{-4.5, 4.5} {
+		t.Errorf("x range %v, want the samples' [-3 3] where most of them lie", xr)
+	}
+}

@@ -36,16 +36,28 @@ func checkPoints(what string, x []float64, d int) error {
 	return nil
 }
 
-// bounds2D returns the joint range of two 2-D point sets, widened by frac
-// of the span on each side.
+// bounds2D returns the range to plot two 2-D point sets in, widened by
+// frac of the span on each side: all of a (the data), and the central
+// 99% of b (the samples) along each axis, so that a few stray samples far
+// out do not shrink everything else to a dot.
 func bounds2D(a, b []float64, frac float64) (xr, yr [2]float64) {
 	xr = [2]float64{math.Inf(1), math.Inf(-1)}
 	yr = xr
-	for _, s := range [][]float64{a, b} {
-		for i := 0; i < len(s); i += 2 {
-			xr = [2]float64{math.Min(xr[0], s[i]), math.Max(xr[1], s[i])}
-			yr = [2]float64{math.Min(yr[0], s[i+1]), math.Max(yr[1], s[i+1])}
+	for i := 0; i < len(a); i += 2 {
+		xr = [2]float64{math.Min(xr[0], a[i]), math.Max(xr[1], a[i])}
+		yr = [2]float64{math.Min(yr[0], a[i+1]), math.Max(yr[1], a[i+1])}
+	}
+	for k, r := range []*[2]float64{&xr, &yr} {
+		col := make([]float64, 0, len(b)/2)
+		for i := k; i < len(b); i += 2 {
+			col = append(col, b[i])
 		}
+		if len(col) == 0 {
+			continue
+		}
+		slices.Sort(col)
+		lo, hi := col[int(0.005*float64(len(col)-1))], col[int(math.Ceil(0.995*float64(len(col)-1)))]
+		*r = [2]float64{math.Min(r[0], lo), math.Max(r[1], hi)}
 	}
 	widen := func(r [2]float64) [2]float64 {
 		p := frac * (r[1] - r[0])
