@@ -24,6 +24,7 @@ func (r *runner) evaluateSteps(written func(*Evaluation) error) (*Evaluation, er
 	if err != nil {
 		return nil, err
 	}
+	m.Checkerboard = checkerboardShares(cfg, ds, smp)
 	ev := &Evaluation{Metrics: m}
 	if err := written(ev); err != nil {
 		return nil, err

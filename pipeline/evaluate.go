@@ -16,54 +16,6 @@ type Evaluation struct {
 	Optimum sampler.Score
 }
 
-// Evaluate compares samples with the data and, where known, with the exact
-// target; with a score model it also measures the optimality gap (reusing
-// trained's probe and gap history when given) and the likelihood.
-func Evaluate(cfg Config, ds, smp *data.Set, model *Model, trained *Trained, opt Options) (*Evaluation, error) {
-	m, err := sampleMetrics(ds, smp, cfg.Splits)
-	if err != nil {
-		return nil, err
-	}
-	ev := &Evaluation{Metrics: m}
-	m.Checkerboard = checkerboardShares(cfg, ds, smp)
-	g, name, err := truthFor(cfg, ds.D)
-	if err != nil {
-		return nil, err
-	}
-	if g != nil {
-		ev.Gibbs = g
-		if m.Truth, err = truthMetrics(g, name, ds, smp, cfg.Splits); err != nil {
-			return nil, err
-		}
-	}
-	if model == nil {
-		return ev, nil
-	}
-	// The gap compares the network with the optimum for the data it saw.
-	if trained != nil && trained.Probe != nil {
-		ev.Probe = trained.Probe
-	} else if ev.Probe, err = newProbe(cfg, model.SDE, model.Centre(ds, 0)); err != nil {
-		return nil, err
-	}
-	ev.Optimum = &sampler.Shifted{Inner: ev.Probe.Optimum(), SDE: model.SDE, Shift: model.Shift}
-	if m.Optimality, err = optimality(ev.Probe, model.Centred()); err != nil {
-		return nil, err
-	}
-	if trained != nil {
-		m.Optimality.History = trained.GapHistory
-	}
-	if cfg.NLL {
-		held, what, err := heldOut(cfg, ds)
-		if err != nil {
-			return nil, err
-		}
-		if m.NLL, err = likelihood(model, held, what, cfg.Sample, opt); err != nil {
-			return nil, err
-		}
-	}
-	return ev, nil
-}
-
 // heldOut returns data the model did not train on: for generated data a
 // fresh, independent Langevin run (another seed); for a file, the training
 // data themselves, labelled as such.

@@ -44,8 +44,12 @@ func TestFewStepSamplersThroughRun(t *testing.T) {
 			args := []string{"run", "--out", dir, "--sde", sde, "--sampler", method, "--n-data", "400", "--batch", "100",
 				"--epochs", "2", "--n", "200", "--steps", "8", "--hidden", "8", "--gap-every", "0", "--nll=false"}
 			twoD := i%2 == 0
+			dataset := "moons"
+			if i == 4 {
+				dataset = "checkerboard" // its share on the squares is in the metrics
+			}
 			if twoD {
-				args = append(args, "--dataset", "moons")
+				args = append(args, "--dataset", dataset)
 			}
 			code, out, errs := run(t, args...)
 			if code != 0 {
@@ -56,11 +60,20 @@ func TestFewStepSamplersThroughRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			var m struct {
-				NFE int `json:"nfe"`
-				Dim int `json:"dim"`
+				NFE          int `json:"nfe"`
+				Dim          int `json:"dim"`
+				Checkerboard *struct {
+					Samples float64 `json:"samples_on_squares"`
+					Data    float64 `json:"data_on_squares"`
+				} `json:"checkerboard"`
 			}
 			if err := json.Unmarshal(b, &m); err != nil {
 				t.Fatal(err)
+			}
+			if onBoard := twoD && dataset == "checkerboard"; onBoard != (m.Checkerboard != nil) {
+				t.Errorf("%s %s on %s: checkerboard metrics %v", sde, method, dataset, m.Checkerboard)
+			} else if onBoard && (m.Checkerboard.Data != 1 || !(m.Checkerboard.Samples >= 0 && m.Checkerboard.Samples <= 1)) {
+				t.Errorf("checkerboard shares %+v, want the data all on the squares", *m.Checkerboard)
 			}
 			want := nfe[method](8)
 			if m.NFE != want || !strings.Contains(out, "sampler "+method+" ("+strconv.Itoa(want)+" score evaluations") {
