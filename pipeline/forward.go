@@ -7,10 +7,10 @@ import (
 	"scoresde/sde"
 )
 
-// FigureTimes are the notebook's times for density snapshots.
-var FigureTimes = []float64{0, 0.5, 0.7, 1}
+// figureTimes are the notebook's times for density snapshots.
+var figureTimes = [...]float64{0, 0.5, 0.7, 1}
 
-// forwardView holds forward-process states at FigureTimes·T.
+// forwardView holds forward-process states at figureTimes·T.
 type forwardView struct {
 	Times  []float64
 	States [][]float64
@@ -20,7 +20,7 @@ func forwardSnapshots(s sde.SDE, ds *data.Set, steps int, rng *rand.Rand) (*forw
 	g := sde.Grid{T: s.T(), N: steps}
 	v := &forwardView{}
 	var keep []int
-	for _, f := range FigureTimes {
+	for _, f := range figureTimes {
 		v.Times = append(v.Times, f*s.T())
 		keep = append(keep, g.Index(f*s.T()))
 	}

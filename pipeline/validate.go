@@ -74,7 +74,7 @@ func (c Config) MemoryNeed(d int) float64 {
 	const copies = 7              // float32 weights, gradient, M, V, EMA, two clones
 	const checkpoint = 4 * 12 * 2 // four arrays as ~12-byte decimals, encoded twice
 	rows := float64(c.Train.BatchSize) + float64(min(c.Sample.N, 1<<16))
-	points := 3*float64(c.Data.N) + float64(c.Sample.N)*float64(2+2*len(FigureTimes))
+	points := 3*float64(c.Data.N) + float64(c.Sample.N)*float64(2+2*len(figureTimes))
 	return params*(4*copies+checkpoint) + rows*width*4*3 + points*float64(d)*8
 }
 
