@@ -288,3 +288,28 @@ func TestMinTime(t *testing.T) {
 		}
 	}
 }
+
+// Schedules whose mean scale m(T) would underflow are refused up front;
+// the largest accepted one keeps m(T) and σ(T) = s(T)/m(T) finite.
+func TestVPScheduleRange(t *testing.T) {
+	for _, c := range []struct {
+		betaMax float64
+		ok      bool
+	}{{20, true}, {2799, true}, {2801, false}, {1e300, false}} {
+		for name, mk := range map[string]func(a, b, T float64) (SDE, error){
+			"vp":    func(a, b, T float64) (SDE, error) { return NewVP(a, b, T) },
+			"subvp": func(a, b, T float64) (SDE, error) { return NewSubVP(a, b, T) },
+		} {
+			s, err := mk(0.1, c.betaMax-0.1, 1)
+			if (err == nil) != c.ok {
+				t.Errorf("%s β_max %v: error %v, want ok=%v", name, c.betaMax, err, c.ok)
+				continue
+			}
+			if err == nil {
+				if m, sd := s.MeanScale(1), s.Std(1); !(m > 0) || math.IsInf(sd/m, 0) {
+					t.Errorf("%s β_max %v: m(T) = %v, σ(T) = %v", name, c.betaMax, m, sd/m)
+				}
+			}
+		}
+	}
+}

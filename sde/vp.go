@@ -36,8 +36,16 @@ func checkBeta(kind string, betaMin, betaMax, T float64) error {
 	if !(T > 0) || math.IsInf(T, 0) {
 		return fmt.Errorf("sde: %s T must be positive and finite, got %v", kind, T)
 	}
+	// m(T) = exp(−B(T)/2) with B(T) = (β_min+β_max)/2 must not underflow,
+	// or σ(T) = s/m and the prior's scale overflow.
+	if b := 0.5 * (betaMin + betaMax); b/2 > maxHalfB {
+		return fmt.Errorf("sde: %s beta_min + beta_max = %v makes the mean scale exp(−(β_min+β_max)/4) underflow; keep their sum below %v (Song et al. use 0.1 and 20)", kind, betaMin+betaMax, 4*maxHalfB)
+	}
 	return nil
 }
+
+// maxHalfB bounds B(T)/2: exp(−700) is still a normal float64.
+const maxHalfB = 700
 
 // vpMinTime is Song et al.'s ε = 1e-5 for VP-type SDEs (at T=1), scaled
 // with T like the schedule. The kernel std vanishes at t=0, so the score
