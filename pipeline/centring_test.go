@@ -133,3 +133,23 @@ func plainPrecond(t *testing.T, s sde.SDE, eps float64) *precond.Precond {
 	}
 	return p
 }
+
+// Sampling at the default end time stops at the model's training ε, not
+// below the times it was trained on.
+func TestSampleEndsAtTrainingEpsilon(t *testing.T) {
+	m := centredModel(t)
+	m.Pre = plainPrecond(t, m.SDE, 1e-3)
+	sc := Default().Sample
+	sc.N, sc.Steps, sc.Eps = 10, 5, -1
+	res, err := m.Sample(sc, nil, rand.New(rand.NewPCG(1, 1)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.End != 1e-3 {
+		t.Errorf("samples at t = %v, want the training ε 1e-3", res.End)
+	}
+	sc.Eps = 1e-2
+	if res, err = m.Sample(sc, nil, rand.New(rand.NewPCG(1, 1)), Options{}); err != nil || res.End != 1e-2 {
+		t.Errorf("an explicit end time 1e-2 gave %v (%v)", res.End, err)
+	}
+}

@@ -101,6 +101,11 @@ func (m *Model) Sample(sc SampleConfig, keep []int, rng *rand.Rand, opt Options)
 	m.SDE.SamplePrior(rng, x)
 	bar := progress.New(opt.Progress, "sample", "score evals", expectedNFE(sc))
 	o := samplerOptions(sc, keep)
+	if o.Eps < 0 && m.Pre != nil && m.Pre.MinTime() > 0 {
+		// The SDE's default end time is below the times a model trained
+		// with a larger --min-time ever saw: stop where its training did.
+		o.Eps = m.Pre.MinTime()
+	}
 	o.Stop = opt.stop()
 	res, err := sampler.Sample(m.SDE, &countingScore{inner: m.Centred(), bar: bar, ctx: opt.ctx}, x, o, rng)
 	if err != nil {
