@@ -224,7 +224,6 @@ func runTool(bin string, args []string) (string, error) {
 	return out.String(), nil
 }
 
-
 func readJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
