@@ -462,39 +462,14 @@ func labelsOf(x []float64, d int, label func([]float64) int) []int {
 }
 
 // basins fills the shares and ΔF of data, model and weighted samples
-// against the exact shares, with bootstrap errors for the weighted ones.
+// against the exact shares (reweight.Basins).
 func (r *Reweighting) basins(dataLab, lab []int, w, exactShares []float64, beta float64, nb int, rng *rand.Rand) {
-	k := len(exactShares)
-	r.SharesExact = exactShares
-	r.SharesData = reweight.LabelShares(dataLab, nil, k)
-	r.SharesModel = reweight.LabelShares(lab, nil, k)
-	r.SharesWeighted = reweight.LabelShares(lab, w, k)
-	md := 0.0
-	for j := range exactShares {
-		md = math.Max(md, math.Abs(r.SharesWeighted[j]-exactShares[j]))
-	}
-	r.MaxShareDiff = &md
-	// ΔF relative to the most populated basin of the reweighted estimate.
-	r.Reference = 0
-	for j, p := range r.SharesWeighted {
-		if p > r.SharesWeighted[r.Reference] {
-			r.Reference = j
-		}
-	}
-	ref := r.Reference
-	r.DeltaFData = reweight.DeltaF(r.SharesData, ref, beta)
-	r.DeltaFModel = reweight.DeltaF(r.SharesModel, ref, beta)
-	r.DeltaF = reweight.DeltaF(r.SharesWeighted, ref, beta)
-	r.DeltaFExact = reweight.DeltaF(exactShares, ref, beta)
-	ls, ws := make([]int, len(lab)), make([]float64, len(lab))
-	_, sd := reweight.Bootstrap(len(lab), nb, rng, func(idx []int) []float64 {
-		for i, j := range idx {
-			ls[i], ws[i] = lab[j], w[j]
-		}
-		sh := reweight.LabelShares(ls, ws, k)
-		return append(sh, reweight.DeltaF(sh, ref, beta)...)
-	})
-	r.SharesWeightedE, r.DeltaFE = sd[:k], sd[k:]
+	b := reweight.Basins(dataLab, lab, w, exactShares, beta, nb, rng)
+	md := b.MaxDiff
+	r.SharesExact, r.SharesData, r.SharesModel, r.SharesWeighted = b.Exact, b.Data, b.Model, b.Weighted
+	r.MaxShareDiff, r.Reference = &md, b.Reference
+	r.DeltaFData, r.DeltaFModel, r.DeltaF, r.DeltaFExact = b.DeltaFData, b.DeltaFModel, b.DeltaF, b.DeltaFExact
+	r.SharesWeightedE, r.DeltaFE = b.WeightedSE, b.DeltaFSE
 }
 
 // writeReweighted writes reweighted.csv: the coordinates, log p_θ, V,
@@ -590,7 +565,7 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g1 *exact.Gibbs, 
 			}
 		case g2 != nil:
 			xs, p := g2.MarginalPDF(k)
-			exactF = reweight.FreeEnergy(interpolate(xs, p, grid), beta, feFloor)
+			exactF = reweight.FreeEnergy(reweight.Interpolate(xs, p, grid), beta, feFloor)
 		}
 		if exactF != nil {
 			profiles = append(profiles, figures.Profile{Label: "exact", X: grid, F: capAbove(exactF, fW), Dashed: true})
@@ -651,25 +626,6 @@ func column(x []float64, d, k int) []float64 {
 		c[i] = x[i*d+k]
 	}
 	return c
-}
-
-// interpolate evaluates the piecewise-linear function through (xs, ys)
-// (xs increasing) at each of at; 0 outside [xs[0], xs[last]].
-func interpolate(xs, ys, at []float64) []float64 {
-	out := make([]float64, len(at))
-	for i, v := range at {
-		j := sort.SearchFloat64s(xs, v)
-		switch {
-		case j == 0 && v == xs[0]:
-			out[i] = ys[0]
-		case j == 0 || j == len(xs):
-			out[i] = 0
-		default:
-			f := (v - xs[j-1]) / (xs[j] - xs[j-1])
-			out[i] = ys[j-1] + f*(ys[j]-ys[j-1])
-		}
-	}
-	return out
 }
 
 // capAbove keeps the exact curve within the plotted range of the
