@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // runEach draws the queued figures like run, but a figure that fails (or
@@ -16,24 +13,13 @@ import (
 // written; the failures go to skip, as one entry.
 func (q *drawQueue) runEach(ctx context.Context, skip func(string, error)) ([]string, error) {
 	errs := make([]error, len(q.draw))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(q.draw)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(q.draw) {
-					return
-				}
-				if ctx.Err() != nil {
-					errs[i] = ctx.Err()
-					continue
-				}
-				errs[i] = drawSafely(q.draw[i])
-			}
-		})
-	}
-	wg.Wait()
+	inParallel(len(q.draw), func(i int) {
+		if ctx.Err() != nil {
+			errs[i] = ctx.Err()
+			return
+		}
+		errs[i] = drawSafely(q.draw[i])
+	})
 	if ctx.Err() != nil {
 		return nil, interrupted(ctx, "figures")
 	}

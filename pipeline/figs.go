@@ -88,21 +88,27 @@ func (q *drawQueue) addFirst(name string, draw func(path string) error) {
 // the error of the first figure, in queue order, that failed.
 func (q *drawQueue) run() error {
 	errs := make([]error, len(q.draw))
+	inParallel(len(q.draw), func(i int) { errs[i] = q.draw[i]() })
+	return errors.Join(errs...)
+}
+
+// inParallel calls f(0) … f(n−1) on up to GOMAXPROCS goroutines, each
+// taking the next index as it finishes one (the figures differ in cost).
+func inParallel(n int, f func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(q.draw)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(q.draw) {
+				if i >= n {
 					return
 				}
-				errs[i] = q.draw[i]()
+				f(i)
 			}
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // figureInputs is what the figures of a run show.
