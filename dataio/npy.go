@@ -164,6 +164,14 @@ func truncHeader(err error) error {
 	return fmt.Errorf("reading .npy header: %w", err)
 }
 
+// ParseNPYHeader parses a .npy header's Python dict literal, e.g.
+// {'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }, for other
+// readers of the format (an .npz archive's members).
+func ParseNPYHeader(s string) (descr string, fortran bool, shape []int, err error) {
+	h, err := parseNPYHeader(s)
+	return h.descr, h.fortran, h.shape, err
+}
+
 // parseNPYHeader parses the header's Python dict literal, e.g.
 // {'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }.
 func parseNPYHeader(s string) (npyHeader, error) {

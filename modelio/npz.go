@@ -10,6 +10,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"scoresde/dataio"
 )
 
 // maxNPYHeader bounds an .npy header (numpy itself refuses over 10000 bytes).
@@ -75,9 +77,12 @@ func decodeNPY(b []byte) (*Tensor, error) {
 	if hlen > maxNPYHeader || hlen > len(b)-start {
 		return nil, errorf(".npy header of %d bytes is damaged", hlen)
 	}
-	descr, fortran, shape, err := parseNPYHeader(string(b[start : start+hlen]))
+	descr, fortran, shape, err := dataio.ParseNPYHeader(string(b[start : start+hlen]))
 	if err != nil {
-		return nil, err
+		return nil, errorf("%v", err)
+	}
+	if len(shape) > 8 {
+		return nil, errorf(".npy array of %d dimensions is not a weight tensor", len(shape))
 	}
 	var es int
 	var bo binary.ByteOrder = binary.LittleEndian
@@ -136,71 +141,6 @@ func fromFortran(v []float32, shape []int) []float32 {
 		}
 	}
 	return out
-}
-
-// parseNPYHeader reads numpy's header dict, e.g.
-// {'descr': '<f4', 'fortran_order': False, 'shape': (50, 2), }.
-func parseNPYHeader(h string) (descr string, fortran bool, shape []int, err error) {
-	h = strings.TrimSpace(h)
-	if !strings.HasPrefix(h, "{") || !strings.HasSuffix(h, "}") {
-		return "", false, nil, errorf(".npy header %q is not a dict", clip(h))
-	}
-	field := func(key string) (string, bool) {
-		i := strings.Index(h, "'"+key+"'")
-		if i < 0 {
-			return "", false
-		}
-		rest := strings.TrimLeft(h[i+len(key)+2:], " ")
-		if !strings.HasPrefix(rest, ":") {
-			return "", false
-		}
-		return strings.TrimLeft(rest[1:], " "), true
-	}
-	bad := func() (string, bool, []int, error) {
-		return "", false, nil, errorf(".npy header %q is damaged", clip(h))
-	}
-	v, ok := field("descr")
-	if !ok || !strings.HasPrefix(v, "'") {
-		return bad()
-	}
-	end := strings.IndexByte(v[1:], '\'')
-	if end < 0 {
-		return bad()
-	}
-	descr = v[1 : 1+end]
-	if v, ok = field("fortran_order"); !ok {
-		return bad()
-	}
-	switch {
-	case strings.HasPrefix(v, "False"):
-	case strings.HasPrefix(v, "True"):
-		fortran = true
-	default:
-		return bad()
-	}
-	if v, ok = field("shape"); !ok || !strings.HasPrefix(v, "(") {
-		return bad()
-	}
-	end = strings.IndexByte(v, ')')
-	if end < 0 {
-		return bad()
-	}
-	shape = []int{}
-	for _, s := range strings.Split(v[1:end], ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return bad()
-		}
-		shape = append(shape, n)
-	}
-	if len(shape) > 8 {
-		return bad()
-	}
-	return descr, fortran, shape, nil
 }
 
 func clip(s string) string {
