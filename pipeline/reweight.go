@@ -512,8 +512,9 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g1 *exact.Gibbs, 
 	base := filepath.Join(dir, "fig13_free_energy_reweighted")
 	var panels [][]figures.Profile
 	var titles, labels []string
+	smp := &data.Set{D: d, X: x}
 	for k := range min(d, 4) {
-		dk, xk := column(ds.X, d, k), column(x, d, k)
+		dk, xk := ds.Column(k), smp.Column(k)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, v := range dk {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
@@ -593,8 +594,8 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g1 *exact.Gibbs, 
 	x0, x1, y0, y1 := box2D(ds, 0.1)
 	// Scott's width from the effective sample size: few effective samples
 	// are smoothed more rather than shown as specks.
-	bwx := 0.5 * reweight.Bandwidth(column(x, 2, 0), w)
-	bwy := 0.5 * reweight.Bandwidth(column(x, 2, 1), w)
+	bwx := 0.5 * reweight.Bandwidth(smp.Column(0), w)
+	bwy := 0.5 * reweight.Bandwidth(smp.Column(1), w)
 	s, err := reweight.Density2D(x, w, x0, x1, y0, y1, nx, nx, bwx, bwy)
 	if err != nil {
 		return nil, err
@@ -617,15 +618,6 @@ func reweightFigures(dir string, ds *data.Set, x, w []float64, g1 *exact.Gibbs, 
 		return nil, err
 	}
 	return append(files, eb+".png", eb+".svg"), nil
-}
-
-// column returns coordinate k of points of dimension d.
-func column(x []float64, d, k int) []float64 {
-	c := make([]float64, len(x)/d)
-	for i := range c {
-		c[i] = x[i*d+k]
-	}
-	return c
 }
 
 // capAbove keeps the exact curve within the plotted range of the
